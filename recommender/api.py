@@ -1,0 +1,199 @@
+"""The library calls behind each command: build an index, open one, query, list skills, score.
+
+Each function does one whole job so the CLI only parses arguments and formats results.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from .artifacts import CURRENT, MANIFEST, file_sha256, read_manifest, resolve_version
+from .batch import ScoreSummary, score_postings
+from .cache import CachedEncoder
+from .catalog import CATALOG_FIELDS, load_catalog
+from .defaults import CATALOG_FILE, SKILLS_FILE, default_model_dir, embedded_data_dir
+from .encoder import load_encoder
+from .engine import Recommender, Settings
+from .errors import ArtifactError
+from .filters import Filters
+from .postings import iter_postings
+from .results import QueryResult, SkillMatch
+from .tabular import parse_mapping
+from .taxonomy import load_taxonomy
+
+logger = logging.getLogger(__name__)
+
+POSTING_FIELDS = ("id", "title", "text")
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """What ``build_index`` wrote."""
+
+    model_dir: str
+    version: str
+    counts: dict[str, int]
+    catalog_report: str
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model_dir": self.model_dir,
+            "version": self.version,
+            "counts": self.counts,
+            "catalog_report": self.catalog_report,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def _taxonomy_file(path: Path) -> Path:
+    return path / "skills_en.csv" if path.is_dir() else path
+
+
+def build_index(
+    catalog: str | Path,
+    *,
+    model_dir: str | Path | None = None,
+    mapping: Sequence[str] = (),
+    taxonomy: str | Path | None = None,
+    encoder: str | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    file_format: str | None = None,
+    strict: bool = False,
+    settings: Settings | None = None,
+    progress: bool = False,
+    embedded: bool = False,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+) -> IndexSummary:
+    """Load a catalog (and a vocabulary), profile it, and write the index atomically.
+
+    Embeddings are cached on disk (``cache_dir``, default ``$RECOMMENDER_CACHE_DIR`` or
+    ``models/.embedding-cache``), so re-indexing encodes only texts it has not seen.
+    """
+    started = time.perf_counter()
+    model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    fields = parse_mapping(mapping, known_fields=CATALOG_FIELDS) if mapping else None
+    loaded = load_catalog(
+        catalog, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format, strict=strict
+    )
+    logger.info("catalog: %s", loaded.report.summary())
+    vocabulary = load_taxonomy(taxonomy) if taxonomy is not None else None
+    text_encoder = load_encoder(encoder)
+    if use_cache:
+        text_encoder = CachedEncoder(text_encoder, cache_dir)
+    model = Recommender(text_encoder, settings).fit(loaded, vocabulary, progress=progress)
+    inputs: dict[str, Any] = {
+        "embedded": embedded,
+        "catalog": {
+            "path": str(catalog),
+            "sha256": file_sha256(Path(catalog)),
+            "content_sha256": loaded.content_hash(),
+            "mapping": list(mapping),
+            "report": loaded.report.summary(),
+        },
+        "taxonomy": None
+        if vocabulary is None
+        else {
+            "path": str(taxonomy),
+            "sha256": file_sha256(_taxonomy_file(Path(taxonomy))),  # type: ignore[arg-type]
+            "content_sha256": vocabulary.content_hash(),
+            "source": vocabulary.source,
+        },
+    }
+    version = model.save(model_dir, inputs=inputs)
+    counts = read_manifest(version)["counts"]
+    return IndexSummary(str(model_dir), version.name, counts, loaded.report.summary(), time.perf_counter() - started)
+
+
+def _embedded_inputs() -> tuple[Path, Path]:
+    data = embedded_data_dir()
+    return data / CATALOG_FILE, data / SKILLS_FILE
+
+
+def _needs_default_build(model_dir: Path) -> bool:
+    """True when the default model dir has no index, or one built from an older embedded catalog."""
+    if not model_dir.exists() or not any(model_dir.iterdir()):
+        return True
+    if not (model_dir / CURRENT).exists() and not (model_dir / MANIFEST).exists():
+        return False  # not an index: let resolve_version report it rather than overwrite the folder
+    try:
+        manifest = read_manifest(resolve_version(model_dir))
+    except ArtifactError:
+        return True
+    inputs = manifest.get("inputs", {})
+    if not inputs.get("embedded"):
+        return False  # the user built their own index here: never replace it
+    catalog_path, skills_path = _embedded_inputs()
+    taxonomy = inputs.get("taxonomy") or {}
+    return (
+        inputs["catalog"].get("sha256") != file_sha256(catalog_path)
+        or taxonomy.get("sha256") != file_sha256(skills_path)
+        or manifest.get("encoder", {}).get("spec") != "default"
+    )
+
+
+def build_default_index(model_dir: str | Path | None = None, *, progress: bool = False) -> IndexSummary:
+    """Index the embedded catalog with its own skill vocabulary and the default encoder."""
+    catalog_path, skills_path = _embedded_inputs()
+    return build_index(catalog_path, model_dir=model_dir, taxonomy=skills_path, progress=progress, embedded=True)
+
+
+def open_index(model_dir: str | Path | None = None, *, progress: bool = False) -> Recommender:
+    """Load an index; the default model dir is built from the embedded catalog when missing or stale."""
+    path = Path(model_dir) if model_dir is not None else default_model_dir()
+    if path.resolve() == default_model_dir().resolve() and _needs_default_build(path):
+        logger.warning("building the default index from the embedded catalog in %s (first run only)", path)
+        build_default_index(path, progress=progress)
+    return Recommender.load(path)
+
+
+def query(
+    text: str | None = None,
+    *,
+    model_dir: str | Path | None = None,
+    skills: str | None = None,
+    have: str | None = None,
+    k: int = 10,
+    filters: Filters | None = None,
+    progress: bool = False,
+) -> QueryResult:
+    """Ranked, explained credentials for a job description or a skill list."""
+    return open_index(model_dir, progress=progress).recommend(text, skills=skills, have=have, k=k, filters=filters)
+
+
+def text_skills(text: str, *, model_dir: str | Path | None = None, progress: bool = False) -> list[SkillMatch]:
+    """The vocabulary skills a text mentions, with evidence."""
+    return open_index(model_dir, progress=progress).skills(text)
+
+
+def score_file(
+    postings: str | Path,
+    out: TextIO,
+    *,
+    model_dir: str | Path | None = None,
+    mapping: Sequence[str] = (),
+    k: int = 10,
+    filters: Filters | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    file_format: str | None = None,
+    on_row: Callable[[], None] | None = None,
+    progress: bool = False,
+) -> ScoreSummary:
+    """Write one JSON line per posting of ``postings`` to ``out``; return what was scored or skipped."""
+    model = open_index(model_dir, progress=progress)
+    model._check_k(k)
+    fields = parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None
+    rows = iter_postings(postings, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format)
+    summary = ScoreSummary()
+    for line in score_postings(model, rows, k=k, filters=filters, summary=summary, on_row=on_row):
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return summary

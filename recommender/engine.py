@@ -1,0 +1,426 @@
+"""``Recommender``: the fitted engine that turns a role into ranked, explained credentials.
+
+``fit`` builds skill profiles for a catalog against a vocabulary; ``save``/``load`` persist them
+as an index folder; ``skills`` lists the skills of a text; ``recommend`` ranks credentials for a
+job description or a skill list, optionally minus the skills a person already has.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
+from .catalog import Catalog, Credential
+from .encoder import Encoder, encode_grouped, load_encoder, normalize_rows
+from .errors import ArtifactError, InvalidInputError, NotFittedError
+from .filters import CredentialFacts, Filters
+from .profiles import SOURCES, Profiles, build_profiles, credential_segments, local_skill_id, local_skills
+from .ranking import CoverageIndex, coverage_by_credential, rank_order
+from .results import Evidence, MatchedSkill, MissingSkill, QueryResult, Recommendation, Role, RoleSkill, SkillMatch
+from .segment import split_segments
+from .skills import DEFAULT_PER_SEGMENT, DEFAULT_THRESHOLD, SkillExtractor
+from .taxonomy import Skill, Vocabulary, normalize_label, vocabulary_from_catalog
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Matching and ranking knobs; recorded in the index manifest."""
+
+    threshold: float = DEFAULT_THRESHOLD  # segment ↔ skill cosine to count a skill as present
+    per_segment: int = DEFAULT_PER_SEGMENT  # skills taken from one segment at most
+    declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
+    text_weight: float = 0.5  # weight of text-found skills relative to declared ones
+    skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
+    coverage_weight: float = 0.75  # score = w * coverage + (1 - w) * document similarity
+    held_similarity: float = 0.85  # a held skill this close to a role skill removes it
+    max_role_skills: int = 40
+
+
+@dataclass(frozen=True)
+class _RoleVectors:
+    skills: tuple[RoleSkill, ...]
+    embeddings: np.ndarray  # one unit row per role skill
+    document: np.ndarray  # unit vector of the whole role
+
+
+def _looks_like_list(text: str) -> bool:
+    items = [item for item in re.split(r"[,;|\n]", text) if item.strip()]
+    return bool(items) and all(len(item.split()) <= 6 for item in items)
+
+
+def split_skill_list(text: str) -> list[str]:
+    """Split "SQL, Python; Excel" (or one skill per line) into names."""
+    return [item.strip() for item in re.split(r"[,;|\n]", text) if item.strip()]
+
+
+class Recommender:
+    """Rank micro-credentials by how well they cover a role's skills, and explain each rank."""
+
+    def __init__(self, encoder: Encoder | None = None, settings: Settings | None = None) -> None:
+        self.encoder = encoder
+        self.settings = settings or Settings()
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, catalog: Catalog, vocabulary: Vocabulary | None = None, *, progress: bool = False) -> Recommender:
+        """Profile every credential of ``catalog`` against ``vocabulary`` (default: its declared skills)."""
+        encoder = self.encoder or load_encoder()
+        settings = self.settings
+        credentials = tuple(catalog.credentials)
+        if not credentials:
+            raise InvalidInputError("the catalog has no credentials to index")
+        base = vocabulary if vocabulary is not None else vocabulary_from_catalog(catalog)
+        logger.info("embedding %d skills (%d surface forms)", len(base), len(base.surface_forms()[0]))
+        extractor = SkillExtractor(settings.threshold, settings.per_segment).fit(base, encoder, progress=progress)
+
+        declared = sorted({normalize_label(name): name for c in credentials for name in c.skills}.items())
+        names = [name for _, name in declared]
+        mapping = extractor.map_names(names, threshold=settings.declared_threshold) if names else []
+        extra = local_skills(names, mapping)
+        if extra:
+            logger.info("%d declared skills are not in the vocabulary: kept as catalog-local skills", len(extra))
+            vocab = base.extended(extra)
+            extra_forms = vocab.surface_forms()[0][len(extractor.forms_) :]
+            embeddings = np.vstack([extractor.form_embeddings_, encoder.encode(extra_forms)])
+            extractor = SkillExtractor(settings.threshold, settings.per_segment).fit(
+                vocab, encoder, form_embeddings=embeddings
+            )
+        positions = extractor.vocabulary_.index_of()
+        declared_positions = {
+            key: (position, similarity) if position is not None else (positions[local_skill_id(name)], 1.0)
+            for (key, name), (position, similarity) in zip(declared, mapping, strict=True)
+        }
+
+        segments = [credential_segments(c, split_segments) for c in credentials]
+        logger.info("embedding %d credential texts", len(credentials))
+        segment_embeddings = encode_grouped(encoder, segments, progress=progress)
+        profiles = build_profiles(
+            credentials,
+            extractor,
+            declared_positions,
+            segments,
+            segment_embeddings,
+            text_weight=settings.text_weight,
+        )
+        self._set_state(encoder, extractor, credentials, profiles)
+        self.catalog_report_ = catalog.report
+        self.unmapped_declared_ = len(extra)
+        return self
+
+    def _set_state(
+        self, encoder: Encoder, extractor: SkillExtractor, credentials: tuple[Credential, ...], profiles: Profiles
+    ) -> None:
+        from sklearn.neighbors import NearestNeighbors
+
+        self.encoder = encoder
+        self.extractor_ = extractor
+        self.vocabulary_ = extractor.vocabulary_
+        self.credentials_ = credentials
+        self.profiles_ = profiles
+        # A skill's embedding is its label's (the first surface form of each skill).
+        with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
+        self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
+        self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
+        self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(profiles.matrix, self.skill_embeddings_)
+        self.document_index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(profiles.documents)
+        self.facts_ = CredentialFacts.from_credentials(credentials)
+        ids = np.array([c.id for c in credentials])
+        self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "profiles_"):
+            raise NotFittedError("Recommender is not fitted: call fit() or Recommender.load()")
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, model_dir: str | Path, *, inputs: dict[str, Any] | None = None) -> Path:
+        """Write the index atomically into ``model_dir``; ``inputs`` records data hashes and paths."""
+        self._check_fitted()
+        assert self.encoder is not None
+        profiles = self.profiles_
+        arrays = {
+            "form_embeddings": self.extractor_.form_embeddings_,
+            "form_skill": self.extractor_.form_skill_,
+            "profile_indptr": profiles.matrix.indptr.astype(np.int64),
+            "profile_indices": profiles.matrix.indices.astype(np.int32),
+            "profile_weights": profiles.matrix.data.astype(np.float32),
+            "profile_similarity": profiles.similarity,
+            "profile_source": profiles.source,
+            "profile_evidence": profiles.evidence,
+            "documents": profiles.documents,
+        }
+        documents = {
+            "vocabulary": {"source": self.vocabulary_.source, "skills": [asdict(s) for s in self.vocabulary_.skills]},
+            "credentials": [c.to_dict() for c in self.credentials_],
+            "evidence": profiles.strings,
+            "forms": self.extractor_.forms_,
+        }
+        manifest = {
+            "library_versions": _library_versions(),
+            "encoder": {"spec": self.encoder.spec, "fingerprint": self.encoder.fingerprint(), "dim": int(profiles.documents.shape[1])},
+            "settings": asdict(self.settings),
+            "counts": {
+                "credentials": len(self.credentials_),
+                "skills": len(self.vocabulary_),
+                "surface_forms": len(self.extractor_.forms_),
+                "profile_entries": int(profiles.matrix.nnz),
+                "catalog_local_skills": sum(1 for s in self.vocabulary_.skills if s.id.startswith("local:")),
+            },
+            "inputs": inputs or {},
+        }
+        return write_index(model_dir, arrays, documents, manifest)
+
+    @classmethod
+    def load(cls, model_dir: str | Path, *, encoder: Encoder | None = None) -> Recommender:
+        """Load and verify an index written by ``save``."""
+        version = resolve_version(model_dir)
+        manifest = read_manifest(version)
+        verify_files(version, manifest)
+        try:
+            settings = Settings(**manifest["settings"])
+            encoder_meta = manifest["encoder"]
+            vocab_doc = load_document(version, "vocabulary")
+            vocabulary = Vocabulary(
+                skills=tuple(Skill(**{**s, "aliases": tuple(s["aliases"])}) for s in vocab_doc["skills"]),
+                source=vocab_doc["source"],
+            )
+            credentials = tuple(Credential.from_dict(d) for d in load_document(version, "credentials"))
+        except (KeyError, TypeError) as exc:
+            raise ArtifactError(f"index at {version} is incomplete ({exc!r}); rebuild it") from exc
+        encoder = encoder or load_encoder(encoder_meta["spec"])
+        if encoder.fingerprint() != encoder_meta["fingerprint"]:
+            raise ArtifactError(
+                f"the encoder {encoder_meta['spec']!r} has changed since the index at {version} was built; "
+                "rebuild the index with `recommender index`"
+            )
+        import scipy.sparse as sp
+
+        matrix = sp.csr_matrix(
+            (load_array(version, "profile_weights"), load_array(version, "profile_indices"), load_array(version, "profile_indptr")),
+            shape=(len(credentials), len(vocabulary)),
+        )
+        profiles = Profiles(
+            matrix=matrix,
+            similarity=load_array(version, "profile_similarity"),
+            source=load_array(version, "profile_source"),
+            evidence=load_array(version, "profile_evidence"),
+            strings=load_document(version, "evidence"),
+            documents=load_array(version, "documents"),
+        )
+        extractor = SkillExtractor(settings.threshold, settings.per_segment).fit(
+            vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings")
+        )
+        model = cls(encoder, settings)
+        model._set_state(encoder, extractor, credentials, profiles)
+        model.manifest_ = manifest
+        model.path_ = version
+        return model
+
+    # ------------------------------------------------------------------ skills of a text
+    def skills(self, text: str) -> list[SkillMatch]:
+        """The vocabulary skills ``text`` mentions, best first, with evidence."""
+        self._check_fitted()
+        return self.extractor_.extract(text)
+
+    def _role_from_matches(self, matches: Sequence[SkillMatch], document: np.ndarray) -> _RoleVectors:
+        positions = self.vocabulary_.index_of()
+        top = list(matches)[: self.settings.max_role_skills]
+        skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in top)
+        embeddings = self.skill_embeddings_[[positions[m.id] for m in top]] if top else np.zeros((0, document.shape[0]), dtype=np.float32)
+        return _RoleVectors(skills, embeddings, document)
+
+    def _role_from_text(self, text: str) -> _RoleVectors:
+        segments = split_segments(text)
+        if not segments:
+            raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
+        return self._role_from_segments(segments, self.encoder.encode(segments))  # type: ignore[union-attr]
+
+    def _role_from_segments(self, segments: Sequence[str], embeddings: np.ndarray) -> _RoleVectors:
+        matches = self.extractor_.aggregate(segments, self.extractor_.match_embeddings(embeddings))
+        return self._role_from_matches(matches, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0])
+
+    def _role_from_names(self, names: Sequence[str]) -> _RoleVectors:
+        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+        if not names:
+            raise InvalidInputError("the skill list is empty: give skills separated by commas")
+        name_embeddings = self.encoder.encode(names)  # type: ignore[union-attr]
+        mapping = self.extractor_.map_names(names, self.settings.declared_threshold, embeddings=name_embeddings)
+        skills: dict[str, RoleSkill] = {}
+        rows: list[np.ndarray] = []
+        for name, (position, similarity), vector in zip(names, mapping, name_embeddings, strict=True):
+            if position is None:
+                # Not in the vocabulary: keep it, matched softly through its own embedding.
+                skill_id, label = local_skill_id(name), name
+            else:
+                skill = self.vocabulary_.skills[position]
+                skill_id, label, vector = skill.id, skill.label, self.skill_embeddings_[position]
+            if skill_id not in skills:
+                skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
+                rows.append(vector)
+        embeddings = np.vstack(rows).astype(np.float32)
+        return _RoleVectors(tuple(skills.values()), embeddings, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0])
+
+    def _held(self, have: str) -> _RoleVectors:
+        if _looks_like_list(have):
+            return self._role_from_names(split_skill_list(have))
+        return self._role_from_text(have)
+
+    def role(self, text: str | None = None, *, skills: Sequence[str] | str | None = None, have: str | None = None) -> Role:
+        """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
+        return self._build_role(text, skills, have)[0]
+
+    def _build_role(
+        self, text: str | None, skills: Sequence[str] | str | None, have: str | None
+    ) -> tuple[Role, _RoleVectors]:
+        self._check_fitted()
+        if (text is None or not text.strip()) and not skills:
+            raise InvalidInputError("give a job description (text or --file) or a skill list (--skills)")
+        if skills:
+            names = split_skill_list(skills) if isinstance(skills, str) else list(skills)
+            vectors = self._role_from_names(names)
+        else:
+            assert text is not None
+            vectors = self._role_from_text(text)
+        held: tuple[RoleSkill, ...] = ()
+        if have and have.strip() and vectors.skills:
+            owned = self._held(have)
+            if owned.skills:
+                closeness = vectors.embeddings @ owned.embeddings.T
+                owned_ids = {s.id for s in owned.skills}
+                is_held = np.array(
+                    [s.id in owned_ids or closeness[i].max() >= self.settings.held_similarity for i, s in enumerate(vectors.skills)]
+                )
+                held = tuple(s for s, h in zip(vectors.skills, is_held, strict=True) if h)
+                vectors = replace(
+                    vectors,
+                    skills=tuple(s for s, h in zip(vectors.skills, is_held, strict=True) if not h),
+                    embeddings=vectors.embeddings[~is_held],
+                )
+        return Role(vectors.skills, held), vectors
+
+    # ------------------------------------------------------------------ ranking
+    def recommend(
+        self,
+        text: str | None = None,
+        *,
+        skills: Sequence[str] | str | None = None,
+        have: str | None = None,
+        k: int = 10,
+        filters: Filters | None = None,
+    ) -> QueryResult:
+        """Rank credentials for a job description (``text``) or an explicit ``skills`` list."""
+        self._check_fitted()
+        self._check_k(k)
+        role, vectors = self._build_role(text, skills, have)
+        return self._rank(role, vectors, k, filters or Filters())
+
+    def recommend_embedded(
+        self, segments: Sequence[str], embeddings: np.ndarray, *, k: int = 10, filters: Filters | None = None
+    ) -> QueryResult:
+        """``recommend`` for a description already split and embedded (batch scoring uses it)."""
+        self._check_fitted()
+        self._check_k(k)
+        vectors = self._role_from_segments(segments, embeddings)
+        return self._rank(Role(vectors.skills), vectors, k, filters or Filters())
+
+    def _check_k(self, k: int) -> None:
+        n = len(self.credentials_)
+        if k < 1:
+            raise InvalidInputError(f"-k must be at least 1 (got {k})")
+        if k > n:
+            raise InvalidInputError(f"-k {k} is larger than the catalog ({n} credentials); use -k {n} or less")
+
+    def _rank(self, role: Role, vectors: _RoleVectors, k: int, filters: Filters) -> QueryResult:
+        n = len(self.credentials_)
+        notes: list[str] = []
+        allowed, filter_notes = filters.mask(self.facts_)
+        notes.extend(filter_notes)
+        weights = np.array([s.weight for s in vectors.skills], dtype=np.float64)
+        credits = self.coverage_.credits(vectors.embeddings)
+        coverage = coverage_by_credential(credits, weights, n)
+        excluded = int(n - allowed.sum())
+        near = self.document_index_.kneighbors(vectors.document[None, :], n_neighbors=min(n, k + excluded), return_distance=False)[0]
+        candidates = np.unique(np.concatenate([credits.credential, near])).astype(np.int64)
+        candidates = candidates[allowed[candidates]]
+        document_similarity = np.zeros(n, dtype=np.float64)
+        document_similarity[candidates] = self.profiles_.documents[candidates] @ vectors.document
+        weight = self.settings.coverage_weight
+        scores = weight * coverage + (1 - weight) * np.clip(document_similarity, 0.0, None)
+        if not vectors.skills:
+            notes.append("no skills of the vocabulary were found for the role: ranked by document similarity only")
+        top = rank_order(scores, coverage, self.id_rank_, candidates)[:k]
+        if len(top) < k:
+            notes.append(f"only {len(top)} credentials pass the filters (asked for {k})")
+        recommendations = tuple(
+            self._explain(rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits)
+            for rank, c in enumerate(top, start=1)
+        )
+        return QueryResult(role, recommendations, tuple(notes))
+
+    def _explain(
+        self, rank: int, c: int, score: float, coverage: float, similarity: float, vectors: _RoleVectors, credits: Any
+    ) -> Recommendation:
+        credential = self.credentials_[c]
+        matrix = self.profiles_.matrix
+        start, end = matrix.indptr[c], matrix.indptr[c + 1]
+        row_skills = matrix.indices[start:end]
+        matched: list[MatchedSkill] = []
+        covered: set[int] = set()
+        for i in np.flatnonzero(credits.credential == c):
+            role_skill = vectors.skills[credits.role[i]]
+            skill = int(credits.skill[i])
+            entry = start + int(np.searchsorted(row_skills, skill))
+            covered.add(int(credits.role[i]))
+            matched.append(
+                MatchedSkill(
+                    skill=role_skill.label,
+                    skill_id=role_skill.id,
+                    weight=role_skill.weight,
+                    credential_skill=self.vocabulary_.skills[skill].label,
+                    credential_skill_id=self.vocabulary_.skills[skill].id,
+                    similarity=float(credits.similarity[i]),
+                    source=SOURCES[int(self.profiles_.source[entry])],
+                    evidence=self.profiles_.strings[int(self.profiles_.evidence[entry])],
+                )
+            )
+        matched.sort(key=lambda m: (-m.weight * m.similarity, m.skill))
+        missing = tuple(
+            MissingSkill(s.label, s.id, s.weight) for i, s in enumerate(vectors.skills) if i not in covered
+        )
+        return Recommendation(
+            rank=rank,
+            id=credential.id,
+            title=credential.title,
+            score=score,
+            coverage=coverage,
+            document_similarity=similarity,
+            provider=credential.provider,
+            hours=credential.hours,
+            cost=credential.cost,
+            currency=credential.currency,
+            level=credential.level,
+            language=credential.language,
+            url=credential.url,
+            matched_skills=tuple(matched),
+            missing_skills=missing,
+        )
+
+
+def _library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"recommender": __version__}
+    for package in ("numpy", "scipy", "scikit-learn", "sentence-transformers", "torch"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions

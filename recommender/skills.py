@@ -1,0 +1,185 @@
+"""Text → skills: match text segments to skill surface forms (labels and aliases) by cosine.
+
+``SkillExtractor`` holds a vocabulary's surface-form embeddings in a scikit-learn
+``NearestNeighbors`` index. A text is split into segments, each segment is embedded, its nearest
+surface forms above ``threshold`` name its skills (at most ``per_segment`` per segment), and the
+matches are aggregated per skill: the skill's score is its best similarity, and the segments that
+matched are kept as evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .encoder import Encoder
+from .errors import NotFittedError
+from .results import Evidence, SkillMatch
+from .segment import split_segments
+from .taxonomy import Vocabulary
+
+# Chosen on the TECH + HOUSE validation sets with all-MiniLM-L6-v2 (docs/threshold.md,
+# scripts/tune_threshold.py): the threshold that maximises micro-F1 of extracted skills.
+DEFAULT_THRESHOLD = 0.60
+DEFAULT_PER_SEGMENT = 2
+MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class SegmentMatch:
+    """A skill matched by one segment."""
+
+    segment: int
+    skill: int
+    similarity: float
+    form: int
+
+
+class SkillExtractor:
+    """Find the skills of a vocabulary in free text, with evidence.
+
+    Parameters
+    ----------
+    threshold:
+        Minimum cosine between a segment and a skill's label or alias.
+    per_segment:
+        At most this many skills are taken from one segment (its best matches).
+    n_neighbors:
+        Surface forms fetched per segment before grouping them by skill.
+    """
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        per_segment: int = DEFAULT_PER_SEGMENT,
+        n_neighbors: int = 32,
+    ) -> None:
+        self.threshold = threshold
+        self.per_segment = per_segment
+        self.n_neighbors = n_neighbors
+
+    def fit(
+        self,
+        vocabulary: Vocabulary,
+        encoder: Encoder,
+        *,
+        form_embeddings: np.ndarray | None = None,
+        progress: bool = False,
+    ) -> SkillExtractor:
+        """Embed every surface form of ``vocabulary`` (or take them precomputed) and index them."""
+        from sklearn.neighbors import NearestNeighbors
+
+        forms, form_skill = vocabulary.surface_forms()
+        if form_embeddings is None:
+            form_embeddings = encoder.encode(forms, progress=progress)
+        if len(form_embeddings) != len(forms):
+            raise ValueError(f"{len(form_embeddings)} form embeddings for {len(forms)} surface forms")
+        self.vocabulary_ = vocabulary
+        self.encoder_ = encoder
+        self.forms_ = forms
+        self.form_skill_ = np.asarray(form_skill, dtype=np.int32)
+        self.form_embeddings_ = np.asarray(form_embeddings, dtype=np.float32)
+        self.index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(self.form_embeddings_)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "index_"):
+            raise NotFittedError("SkillExtractor is not fitted: call fit() first")
+
+    def nearest_forms(self, embeddings: np.ndarray, n_neighbors: int) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and cosine similarities of each row's nearest surface forms, best first."""
+        self._check_fitted()
+        if len(embeddings) == 0:
+            return np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        n_neighbors = min(n_neighbors, len(self.forms_))
+        distances, indices = self.index_.kneighbors(embeddings, n_neighbors=n_neighbors)
+        return indices, (1.0 - distances).astype(np.float32)
+
+    def rank_skills(self, embeddings: np.ndarray, top_n: int = 100) -> list[list[tuple[int, float]]]:
+        """For each embedding, skills ranked by their best-matching surface form (no threshold)."""
+        indices, similarities = self.nearest_forms(embeddings, max(top_n * 4, self.n_neighbors))
+        ranked: list[list[tuple[int, float]]] = []
+        for row_indices, row_sims in zip(indices, similarities, strict=True):
+            seen: dict[int, float] = {}
+            for form, sim in zip(row_indices, row_sims, strict=True):
+                skill = int(self.form_skill_[form])
+                if skill not in seen:
+                    seen[skill] = float(sim)
+                    if len(seen) == top_n:
+                        break
+            ranked.append(list(seen.items()))
+        return ranked
+
+    def match_embeddings(
+        self, embeddings: np.ndarray, threshold: float | None = None, per_segment: int | None = None
+    ) -> list[SegmentMatch]:
+        """Skills above the threshold for each embedded segment (row order = segment ids)."""
+        threshold = self.threshold if threshold is None else threshold
+        per_segment = self.per_segment if per_segment is None else per_segment
+        indices, similarities = self.nearest_forms(embeddings, self.n_neighbors)
+        matches: list[SegmentMatch] = []
+        for segment, (row_indices, row_sims) in enumerate(zip(indices, similarities, strict=True)):
+            taken: set[int] = set()
+            for form, sim in zip(row_indices, row_sims, strict=True):
+                if sim < threshold or len(taken) >= per_segment:
+                    break
+                skill = int(self.form_skill_[form])
+                if skill not in taken:
+                    taken.add(skill)
+                    matches.append(SegmentMatch(segment, skill, float(sim), int(form)))
+        return matches
+
+    def aggregate(self, segments: Sequence[str], matches: Sequence[SegmentMatch]) -> list[SkillMatch]:
+        """Group segment matches by skill; best score first, ties by label."""
+        by_skill: dict[int, list[SegmentMatch]] = {}
+        for match in matches:
+            by_skill.setdefault(match.skill, []).append(match)
+        found: list[SkillMatch] = []
+        for skill_index, skill_matches in by_skill.items():
+            skill_matches.sort(key=lambda m: (-m.similarity, m.segment))
+            skill = self.vocabulary_.skills[skill_index]
+            evidence = tuple(
+                Evidence(segments[m.segment], m.similarity, self.forms_[m.form])
+                for m in skill_matches[:MAX_EVIDENCE]
+            )
+            found.append(SkillMatch(skill.id, skill.label, skill_matches[0].similarity, evidence))
+        found.sort(key=lambda s: (-s.score, s.label))
+        return found
+
+    def extract(self, text: str) -> list[SkillMatch]:
+        """The skills ``text`` mentions, best first, each with its evidence."""
+        self._check_fitted()
+        segments = split_segments(text)
+        embeddings = self.encoder_.encode(segments)
+        return self.aggregate(segments, self.match_embeddings(embeddings))
+
+    def map_names(
+        self, names: Sequence[str], threshold: float | None = None, embeddings: np.ndarray | None = None
+    ) -> list[tuple[int | None, float]]:
+        """Map skill names onto the vocabulary: exact label/alias first, then the nearest form.
+
+        Returns ``(skill position, similarity)`` per name; ``(None, best similarity)`` when nothing
+        is close enough.
+        """
+        self._check_fitted()
+        threshold = self.threshold if threshold is None else threshold
+        result: list[tuple[int | None, float]] = [(None, 0.0)] * len(names)
+        unresolved: list[int] = []
+        for i, name in enumerate(names):
+            exact = self.vocabulary_.lookup(name)
+            if exact is not None:
+                result[i] = (exact, 1.0)
+            else:
+                unresolved.append(i)
+        if unresolved:
+            if embeddings is None:
+                vectors = self.encoder_.encode([names[i] for i in unresolved])
+            else:
+                vectors = embeddings[unresolved]
+            ranked = self.rank_skills(vectors, top_n=1)
+            for i, best in zip(unresolved, ranked, strict=True):
+                skill, sim = best[0] if best else (None, 0.0)
+                result[i] = (skill, sim) if skill is not None and sim >= threshold else (None, sim)
+        return result

@@ -1,0 +1,43 @@
+"""Shared fixtures: the real-data folder, a tiny catalog and an engine fitted on the hashing encoder."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from recommender.catalog import load_catalog
+from recommender.encoder import HashingEncoder
+from recommender.engine import Recommender
+
+from .helpers import HASH_SETTINGS, TINY_CATALOG
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "shared_data: needs ../shared/data (skipped when absent)")
+    config.addinivalue_line("markers", "real_model: uses the real default encoder (all-MiniLM-L6-v2)")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared real-data folder (``$RECOMMENDER_SHARED_DATA`` or ``<repo>/../shared/data``); skips when absent."""
+    path = Path(os.environ.get("RECOMMENDER_SHARED_DATA") or REPO.parent / "shared" / "data")
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path}; set RECOMMENDER_SHARED_DATA to run this test")
+    return path
+
+
+@pytest.fixture()
+def tiny_catalog_path(tmp_path: Path) -> Path:
+    path = tmp_path / "catalog.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in TINY_CATALOG), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def tiny_model(tiny_catalog_path: Path) -> Recommender:
+    return Recommender(HashingEncoder(256), HASH_SETTINGS).fit(load_catalog(tiny_catalog_path))
