@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -137,6 +137,7 @@ def _needs_default_build(model_dir: Path) -> bool:
         inputs["catalog"].get("sha256") != file_sha256(catalog_path)
         or taxonomy.get("sha256") != file_sha256(skills_path)
         or manifest.get("encoder", {}).get("spec") != "default"
+        or manifest.get("settings") != asdict(Settings())
     )
 
 

@@ -124,9 +124,7 @@ def resolve_version(model_dir: str | Path) -> Path:
     """The folder of the live index in ``model_dir`` (or ``model_dir`` itself if it is one)."""
     model_dir = Path(model_dir)
     if not model_dir.exists():
-        raise ArtifactError(
-            f"no index at {model_dir}; build one with `recommender index --model-dir {model_dir} ...`"
-        )
+        raise ArtifactError(f"no index at {model_dir}; build one with `recommender index --model-dir {model_dir} ...`")
     if (model_dir / MANIFEST).exists():
         return model_dir
     name = _live_version_name(model_dir)

@@ -21,15 +21,34 @@ from .fields import parse_cost, parse_hours, parse_id_list, parse_skill_list, pa
 from .tabular import PathLike, Record, apply_mapping, peek_columns, read_records, resolve_mapping
 
 __all__ = [
-    "CATALOG_FIELDS", "Catalog", "Credential", "DuplicateId", "LoadReport", "SkippedRow", "catalog_from_records",
+    "CATALOG_FIELDS",
+    "Catalog",
+    "Credential",
+    "DuplicateId",
+    "LoadReport",
+    "SkippedRow",
+    "catalog_from_records",
     "load_catalog",
 ]
 
 logger = logging.getLogger(__name__)
 
 CATALOG_FIELDS = (
-    "id", "title", "provider", "text", "skills", "hours", "cost", "currency", "level", "language", "url", "field",
-    "type", "stacks_into", "requires",
+    "id",
+    "title",
+    "provider",
+    "text",
+    "skills",
+    "hours",
+    "cost",
+    "currency",
+    "level",
+    "language",
+    "url",
+    "field",
+    "type",
+    "stacks_into",
+    "requires",
 )
 _PLAIN_FIELDS = ("id", "provider", "level", "language", "url", "field", "type")
 TITLE_CHARS = 80
@@ -116,8 +135,12 @@ class LoadReport:
 
     def summary(self) -> str:
         """One human-readable line, e.g. ``"975 rows read, 975 loaded, 0 skipped, ..."``."""
-        parts = [f"{self.rows_read} rows read", f"{self.loaded} loaded", f"{len(self.skipped)} skipped",
-                 f"{len(self.duplicates)} duplicate ids (kept the first)"]
+        parts = [
+            f"{self.rows_read} rows read",
+            f"{self.loaded} loaded",
+            f"{len(self.skipped)} skipped",
+            f"{len(self.duplicates)} duplicate ids (kept the first)",
+        ]
         if self.derived_ids:
             parts.append(f"ids derived from content for {self.derived_ids} rows")
         if self.truncated:
@@ -175,9 +198,14 @@ def _credential(values: dict[str, Any], unparsed: Counter[str]) -> Credential | 
     if cost is None and parse_text(values.get("cost")):
         unparsed["cost"] += 1
     return Credential(
-        title=title, text=text, skills=skills, hours=hours, cost=cost,
+        title=title,
+        text=text,
+        skills=skills,
+        hours=hours,
+        cost=cost,
         currency=parse_text(values.get("currency")).upper() or currency,
-        stacks_into=parse_id_list(values.get("stacks_into")), requires=parse_id_list(values.get("requires")),
+        stacks_into=parse_id_list(values.get("stacks_into")),
+        requires=parse_id_list(values.get("requires")),
         **{name: parse_text(values.get(name)) for name in _PLAIN_FIELDS},
     )
 
@@ -205,7 +233,11 @@ def _check_mapping(
 
 
 def catalog_from_records(
-    records: Iterable[Record], *, path: str, mapping: Mapping[str, Sequence[str]] | None = None, strict: bool = False,
+    records: Iterable[Record],
+    *,
+    path: str,
+    mapping: Mapping[str, Sequence[str]] | None = None,
+    strict: bool = False,
     max_text_chars: int = 20000,
 ) -> Catalog:
     """Build a :class:`Catalog` from records (see :func:`load_catalog` for the rules)."""
@@ -250,8 +282,14 @@ def catalog_from_records(
             "check the column mapping (--map FIELD=COLUMN)"
         )
     report = LoadReport(
-        path=path, rows_read=rows_read, loaded=len(loaded), skipped=tuple(skipped), duplicates=tuple(duplicates),
-        derived_ids=derived, truncated=tuple(truncated), unparsed=dict(sorted(unparsed.items())),
+        path=path,
+        rows_read=rows_read,
+        loaded=len(loaded),
+        skipped=tuple(skipped),
+        duplicates=tuple(duplicates),
+        derived_ids=derived,
+        truncated=tuple(truncated),
+        unparsed=dict(sorted(unparsed.items())),
     )
     return Catalog(credentials=tuple(loaded), report=report)
 
@@ -281,8 +319,14 @@ def _normalize_mapping(mapping: Mapping[str, Sequence[str]] | None) -> dict[str,
 
 
 def load_catalog(
-    path: PathLike, *, mapping: Mapping[str, Sequence[str]] | None = None, delimiter: str | None = None,
-    encoding: str = "utf-8", file_format: str | None = None, strict: bool = False, max_text_chars: int = 20000,
+    path: PathLike,
+    *,
+    mapping: Mapping[str, Sequence[str]] | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    file_format: str | None = None,
+    strict: bool = False,
+    max_text_chars: int = 20000,
 ) -> Catalog:
     """Load a credential catalog.
 

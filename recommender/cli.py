@@ -29,7 +29,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stdout = Console(soft_wrap=False)
+# Tables piped to a file or another program get a readable width rather than 80 columns.
+stdout = Console(width=None if sys.stdout.isatty() else 160)
 stderr = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,15 +106,20 @@ def index(
     catalog: Annotated[Path, typer.Option(help="Catalog file: CSV, JSONL or JSON array.")],
     taxonomy: Annotated[
         Path | None,
-        typer.Option(help="Skill vocabulary: ESCO export folder or skills_en.csv, or a CSV/JSONL id,label,aliases,description. Default: the catalog's declared skills."),
+        typer.Option(
+            help="Skill vocabulary: ESCO export folder or skills_en.csv, or a CSV/JSONL "
+            "id,label,aliases,description. Default: the catalog's declared skills."
+        ),
     ] = None,
     model_dir: ModelDir = None,
     map: MapOption = None,
-    encoder: Annotated[str | None, typer.Option(help="'default' (all-MiniLM-L6-v2), a sentence-transformers folder, or hash[:DIM].")] = None,
+    encoder: Annotated[
+        str | None, typer.Option(help="'default' (all-MiniLM-L6-v2), a sentence-transformers folder, or hash[:DIM].")
+    ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = "utf-8",
     strict: Annotated[bool, typer.Option(help="Make duplicate ids an error instead of keeping the first.")] = False,
-    output: Annotated[OutputFormat, typer.Option("--format", help="Summary as a table or JSON.")] = OutputFormat.table,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
     """Build (or replace, atomically) an index from a catalog and a skill vocabulary."""
@@ -122,7 +128,7 @@ def index(
         catalog, model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder,
         delimiter=delimiter, encoding=encoding, strict=strict, progress=True,
     )  # fmt: skip
-    if output is OutputFormat.json:
+    if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
         return
     counts = summary.counts
@@ -139,16 +145,24 @@ def index(
 @_handle_errors
 def query(
     text: Annotated[str | None, typer.Argument(help="Job description text.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the job description from a file (- for stdin).")] = None,
-    skills: Annotated[str | None, typer.Option(help="The role as an explicit skill list, e.g. 'SQL, Python, data warehouses'.")] = None,
-    have: Annotated[str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not needed again.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the job description from a file (- for stdin).")
+    ] = None,
+    skills: Annotated[
+        str | None, typer.Option(help="The role as an explicit skill list, e.g. 'SQL, Python, data warehouses'.")
+    ] = None,
+    have: Annotated[
+        str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not needed again.")
+    ] = None,
     k: Annotated[int, typer.Option("-k", help="How many credentials to return.")] = 10,
     model_dir: ModelDir = None,
     max_hours: MaxHours = None,
     max_cost: MaxCost = None,
     level: Level = None,
     language: Language = None,
-    output: Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines.")] = OutputFormat.table,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table for people, json for machines.")
+    ] = OutputFormat.table,
     verbose: Verbose = False,
 ) -> None:
     """Rank credentials for a role given as a job description or a skill list, and explain each."""
@@ -192,7 +206,9 @@ def skills(
 @_handle_errors
 def score(
     postings: Annotated[Path, typer.Argument(help="Postings file: CSV, JSONL or JSON array with id, title, text.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSONL here (atomically) instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write JSONL here (atomically) instead of stdout.")
+    ] = None,
     map: MapOption = None,
     k: Annotated[int, typer.Option("-k", help="Credentials per posting.")] = 10,
     model_dir: ModelDir = None,
@@ -220,7 +236,9 @@ def score(
             summary = api.score_file(postings, sys.stdout, **kwargs)  # type: ignore[arg-type]
         else:
             out.parent.mkdir(parents=True, exist_ok=True)
-            handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False)
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place after writing
+                "w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False
+            )
             try:
                 with handle:
                     summary = api.score_file(postings, handle, **kwargs)  # type: ignore[arg-type]
@@ -246,7 +264,9 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Recommend micro-credentials for a job role from the skills both describe."""
 

@@ -115,7 +115,7 @@ def _weights_fingerprint(folder: Path) -> str:
     """Hash the files that determine the vectors (weights, configs, tokenizer, pooling)."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix.lower() in {".md", ".txt"} and path.name != "vocab.txt":
+        if not path.is_file() or (path.suffix.lower() in {".md", ".txt"} and path.name != "vocab.txt"):
             continue
         if path.name.startswith(".") or "onnx" in path.parts or "openvino" in path.parts:
             continue
@@ -231,6 +231,5 @@ def encode_grouped(
     vectors = encoder.encode(list(unique), progress=progress, batch_size=batch_size)
     dim = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else encoder.dim
     return [
-        vectors[[unique[text] for text in group]] if group else np.zeros((0, dim), dtype=np.float32)
-        for group in groups
+        vectors[[unique[text] for text in group]] if group else np.zeros((0, dim), dtype=np.float32) for group in groups
     ]

@@ -165,7 +165,11 @@ class Recommender:
         }
         manifest = {
             "library_versions": _library_versions(),
-            "encoder": {"spec": self.encoder.spec, "fingerprint": self.encoder.fingerprint(), "dim": int(profiles.documents.shape[1])},
+            "encoder": {
+                "spec": self.encoder.spec,
+                "fingerprint": self.encoder.fingerprint(),
+                "dim": int(profiles.documents.shape[1]),
+            },
             "settings": asdict(self.settings),
             "counts": {
                 "credentials": len(self.credentials_),
@@ -204,7 +208,11 @@ class Recommender:
         import scipy.sparse as sp
 
         matrix = sp.csr_matrix(
-            (load_array(version, "profile_weights"), load_array(version, "profile_indices"), load_array(version, "profile_indptr")),
+            (
+                load_array(version, "profile_weights"),
+                load_array(version, "profile_indices"),
+                load_array(version, "profile_indptr"),
+            ),
             shape=(len(credentials), len(vocabulary)),
         )
         profiles = Profiles(
@@ -234,7 +242,11 @@ class Recommender:
         positions = self.vocabulary_.index_of()
         top = list(matches)[: self.settings.max_role_skills]
         skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in top)
-        embeddings = self.skill_embeddings_[[positions[m.id] for m in top]] if top else np.zeros((0, document.shape[0]), dtype=np.float32)
+        embeddings = (
+            self.skill_embeddings_[[positions[m.id] for m in top]]
+            if top
+            else np.zeros((0, document.shape[0]), dtype=np.float32)
+        )
         return _RoleVectors(skills, embeddings, document)
 
     def _role_from_text(self, text: str) -> _RoleVectors:
@@ -266,14 +278,18 @@ class Recommender:
                 skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
                 rows.append(vector)
         embeddings = np.vstack(rows).astype(np.float32)
-        return _RoleVectors(tuple(skills.values()), embeddings, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0])
+        return _RoleVectors(
+            tuple(skills.values()), embeddings, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        )
 
     def _held(self, have: str) -> _RoleVectors:
         if _looks_like_list(have):
             return self._role_from_names(split_skill_list(have))
         return self._role_from_text(have)
 
-    def role(self, text: str | None = None, *, skills: Sequence[str] | str | None = None, have: str | None = None) -> Role:
+    def role(
+        self, text: str | None = None, *, skills: Sequence[str] | str | None = None, have: str | None = None
+    ) -> Role:
         """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
         return self._build_role(text, skills, have)[0]
 
@@ -296,7 +312,10 @@ class Recommender:
                 closeness = vectors.embeddings @ owned.embeddings.T
                 owned_ids = {s.id for s in owned.skills}
                 is_held = np.array(
-                    [s.id in owned_ids or closeness[i].max() >= self.settings.held_similarity for i, s in enumerate(vectors.skills)]
+                    [
+                        s.id in owned_ids or closeness[i].max() >= self.settings.held_similarity
+                        for i, s in enumerate(vectors.skills)
+                    ]
                 )
                 held = tuple(s for s, h in zip(vectors.skills, is_held, strict=True) if h)
                 vectors = replace(
@@ -347,7 +366,9 @@ class Recommender:
         credits = self.coverage_.credits(vectors.embeddings)
         coverage = coverage_by_credential(credits, weights, n)
         excluded = int(n - allowed.sum())
-        near = self.document_index_.kneighbors(vectors.document[None, :], n_neighbors=min(n, k + excluded), return_distance=False)[0]
+        near = self.document_index_.kneighbors(
+            vectors.document[None, :], n_neighbors=min(n, k + excluded), return_distance=False
+        )[0]
         candidates = np.unique(np.concatenate([credits.credential, near])).astype(np.int64)
         candidates = candidates[allowed[candidates]]
         document_similarity = np.zeros(n, dtype=np.float64)
@@ -360,7 +381,9 @@ class Recommender:
         if len(top) < k:
             notes.append(f"only {len(top)} credentials pass the filters (asked for {k})")
         recommendations = tuple(
-            self._explain(rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits)
+            self._explain(
+                rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits
+            )
             for rank, c in enumerate(top, start=1)
         )
         return QueryResult(role, recommendations, tuple(notes))
@@ -392,9 +415,7 @@ class Recommender:
                 )
             )
         matched.sort(key=lambda m: (-m.weight * m.similarity, m.skill))
-        missing = tuple(
-            MissingSkill(s.label, s.id, s.weight) for i, s in enumerate(vectors.skills) if i not in covered
-        )
+        missing = tuple(MissingSkill(s.label, s.id, s.weight) for i, s in enumerate(vectors.skills) if i not in covered)
         return Recommendation(
             rank=rank,
             id=credential.id,

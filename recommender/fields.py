@@ -14,7 +14,13 @@ import re
 from typing import Any
 
 __all__ = [
-    "is_missing", "parse_cost", "parse_hours", "parse_id_list", "parse_skill_list", "parse_text", "truncate_text",
+    "is_missing",
+    "parse_cost",
+    "parse_hours",
+    "parse_id_list",
+    "parse_skill_list",
+    "parse_text",
+    "truncate_text",
 ]
 
 #: Cell values that mean "no value" in scraped files (compared case-insensitively).

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from .catalog import Credential
 from .encoder import normalize_rows
 from .skills import SkillExtractor
-from .taxonomy import Skill, Vocabulary, normalize_label
+from .taxonomy import Skill, normalize_label
 
 DECLARED, TEXT = 0, 1
 SOURCES = ("declared", "text")

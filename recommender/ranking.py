@@ -46,9 +46,7 @@ class CoverageIndex:
         self.used_skills_ = np.flatnonzero(counts).astype(np.int32)
         self.index_ = None
         if len(self.used_skills_):
-            self.index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(
-                skill_embeddings[self.used_skills_]
-            )
+            self.index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(skill_embeddings[self.used_skills_])
         return self
 
     def credits(self, role_embeddings: np.ndarray) -> Credits:

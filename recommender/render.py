@@ -34,7 +34,8 @@ def print_query_result(result: QueryResult, console: Console, *, skills_shown: i
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for rec in result.recommendations:
         taught = "\n".join(
-            f"{m.skill}" + ("" if m.skill_id == m.credential_skill_id else f" ← {m.credential_skill} ({m.similarity:.2f})")
+            f"{m.skill}"
+            + ("" if m.skill_id == m.credential_skill_id else f" ← {m.credential_skill} ({m.similarity:.2f})")
             for m in rec.matched_skills[:skills_shown]
         )
         if len(rec.matched_skills) > skills_shown:

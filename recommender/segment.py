@@ -25,6 +25,15 @@ _LIST_SPLIT = re.compile(r"\s*[,;|/]\s*|\s+(?:and|or|&)\s+(?=[^,]*$)")
 _WORD = re.compile(r"\w+")
 _CLAUSE_SPLIT = re.compile(r"\s*[,;:]\s+|\s*\(\s*|\s*\)\s*|\s+(?:and|or|as well as|including|such as|with)\s+")
 MIN_CLAUSE_SENTENCE_WORDS = 8
+# Segments made only of these words name no skill ("Experience", "Requirements", "is a plus")
+# but match skill names that contain them ("patient experience").
+FILLER_WORDS = frozenset(
+    """a an the and or of in on for to with is are be as at by from our your you we will must should
+    experience experienced knowledge skill skills ability abilities understanding familiarity proficiency
+    proficient strong good excellent solid great working hands-on deep basic advanced year years plus
+    bonus required requirement requirements preferred qualifications qualification responsibilities
+    responsibility duties role job candidate ideal nice have has having etc e.g i.e""".split()  # noqa: SIM905
+)
 
 
 def _split_long(segment: str) -> list[str]:
@@ -68,6 +77,8 @@ def split_segments(text: str) -> list[str]:
     def add(segment: str) -> None:
         segment = segment.strip(" \t-–—*•:;,")
         if len(segment) < 2 or not _WORD.search(segment):
+            return
+        if all(word in FILLER_WORDS for word in re.findall(r"[\w.-]+", segment.lower())):
             return
         key = segment.lower()
         if key not in seen:

@@ -141,8 +141,7 @@ class SkillExtractor:
             skill_matches.sort(key=lambda m: (-m.similarity, m.segment))
             skill = self.vocabulary_.skills[skill_index]
             evidence = tuple(
-                Evidence(segments[m.segment], m.similarity, self.forms_[m.form])
-                for m in skill_matches[:MAX_EVIDENCE]
+                Evidence(segments[m.segment], m.similarity, self.forms_[m.form]) for m in skill_matches[:MAX_EVIDENCE]
             )
             found.append(SkillMatch(skill.id, skill.label, skill_matches[0].similarity, evidence))
         found.sort(key=lambda s: (-s.score, s.label))

@@ -22,8 +22,16 @@ from .errors import InvalidInputError
 from .fields import is_missing
 
 __all__ = [
-    "FORMATS", "PathLike", "Record", "apply_mapping", "check_columns", "columns", "parse_mapping", "peek_columns",
-    "read_records", "resolve_mapping",
+    "FORMATS",
+    "PathLike",
+    "Record",
+    "apply_mapping",
+    "check_columns",
+    "columns",
+    "parse_mapping",
+    "peek_columns",
+    "read_records",
+    "resolve_mapping",
 ]
 
 logger = logging.getLogger(__name__)
@@ -62,9 +70,9 @@ def _detect_format(path: Path, file_format: str | None) -> str:
         if fmt not in FORMATS:
             raise InvalidInputError(f"unknown file format {file_format!r} for {path}; use one of: {', '.join(FORMATS)}")
         return fmt
-    fmt = _EXTENSIONS.get(path.suffix.lower())
-    if fmt is not None:
-        return fmt
+    by_extension = _EXTENSIONS.get(path.suffix.lower())
+    if by_extension is not None:
+        return by_extension
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
@@ -220,7 +228,11 @@ def _json_records(path: Path, encoding: str) -> Iterator[Record]:
 
 
 def read_records(
-    path: PathLike, *, delimiter: str | None = None, encoding: str = "utf-8", file_format: str | None = None,
+    path: PathLike,
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    file_format: str | None = None,
     kind: str = "input",
 ) -> Iterator[Record]:
     """Stream the records of a CSV/TSV, JSON Lines or JSON file.
@@ -255,7 +267,11 @@ def peek_columns(records: Iterable[Record], sample: int = 100) -> tuple[list[str
 
 
 def columns(
-    path: PathLike, *, delimiter: str | None = None, encoding: str = "utf-8", file_format: str | None = None,
+    path: PathLike,
+    *,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    file_format: str | None = None,
     kind: str = "input",
 ) -> list[str]:
     """Return the CSV header, or the union of the keys of the first JSON/JSONL records."""

@@ -33,6 +33,8 @@ __all__ = ["Skill", "Vocabulary", "load_taxonomy", "normalize_label", "vocabular
 logger = logging.getLogger(__name__)
 
 ESCO_SKILLS_FILE = "skills_en.csv"
+GENERIC_COLUMNS = ("id", "label", "aliases", "description", "type")
+ESCO_COLUMNS = ("conceptUri", "preferredLabel", "altLabels", "description", "skillType")  # same roles, in order
 _TRANSLATE = str.maketrans(
     {
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"},
@@ -234,15 +236,8 @@ def load_taxonomy(path: PathLike) -> Vocabulary:
     available, stream = peek_columns(read_records(p, kind="taxonomy"))
     lower = {c.strip().casefold(): c for c in reversed(available)}
     esco = "concepturi" in lower and "preferredlabel" in lower
-    names = (
-        ("conceptUri", "preferredLabel", "altLabels", "description", "skillType")
-        if esco
-        else ("id", "label", "aliases", "description", "type")
-    )
-    columns = {
-        role: lower.get(name.casefold())
-        for role, name in zip(("id", "label", "aliases", "description", "type"), names, strict=True)
-    }
+    headers = ESCO_COLUMNS if esco else GENERIC_COLUMNS
+    columns = {role: lower.get(name.casefold()) for role, name in zip(GENERIC_COLUMNS, headers, strict=True)}
     if columns["label"] is None:
         raise InvalidInputError(
             f"{p} has no 'label' column (columns: {', '.join(available)}); a taxonomy file needs "

@@ -50,13 +50,18 @@ def predicted(sentence_candidates: list[list[tuple[int, float]]], threshold: flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data")))
+    parser.add_argument(
+        "--shared", type=Path, default=Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
+    )
     parser.add_argument("--encoder", default=None)
     args = parser.parse_args()
     bench = args.shared / "benchmarks" / "skill_extraction"
     vocabulary = load_taxonomy(args.shared / "esco")
     encoder = CachedEncoder(load_encoder(args.encoder))
-    print(f"encoding {len(vocabulary.surface_forms()[0])} ESCO surface forms (cached after the first run)", file=sys.stderr)
+    print(
+        f"encoding {len(vocabulary.surface_forms()[0])} ESCO surface forms (cached after the first run)",
+        file=sys.stderr,
+    )
     extractor = SkillExtractor().fit(vocabulary, encoder, progress=True)
     by_label = {normalize_label(s.label): i for i, s in enumerate(vocabulary.skills)}
 
@@ -68,14 +73,15 @@ def main() -> None:
         cands = candidates(extractor, sentences)
         labelled = [i for i, g in enumerate(gold) if g]
         ranking = extractor.rank_skills(extractor.encoder_.encode([sentences[i] for i in labelled]), top_n=10)
-        rp5 = np.mean([len(gold[i] & {s for s, _ in r[:5]}) / min(5, len(gold[i])) for i, r in zip(labelled, ranking)])
+        hits = [len(gold[i] & {s for s, _ in r[:5]}) / min(5, len(gold[i])) for i, r in zip(labelled, ranking, strict=True)]
+        rp5 = float(np.mean(hits))
         print(f"{name}: {len(items)} sentences, {len(labelled)} with labels; ranking RP@5 = {100 * rp5:.1f}")
         if not name.endswith("validation"):
             continue
         for t in THRESHOLDS:
             for n in PER_SEGMENT:
                 counts = np.zeros(3)
-                for g, c in zip(gold, cands):
+                for g, c in zip(gold, cands, strict=False):
                     p = predicted(c, float(t), n)
                     counts += (len(p & g), len(p), len(g))
                 pooled[(float(t), n)] = pooled.get((float(t), n), np.zeros(3)) + counts

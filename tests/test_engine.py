@@ -3,6 +3,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recommender.catalog import load_catalog
 from recommender.encoder import HashingEncoder
@@ -124,3 +126,19 @@ def test_results_serialise_to_the_documented_json_contract(tiny_model: Recommend
     rec = payload["recommendations"][0]
     assert {"rank", "id", "title", "score", "coverage", "matched_skills", "missing_skills"} <= set(rec)
     assert "skill" in rec["matched_skills"][0] and "skill" in rec["missing_skills"][0]
+
+
+ALL_SKILLS = sorted({s for row in TINY_CATALOG for s in row["skills"]})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chosen=st.lists(st.sampled_from(ALL_SKILLS), min_size=1, max_size=5, unique=True), k=st.integers(1, 4))
+def test_any_skill_query_gives_sorted_bounded_results(tiny_model: Recommender, chosen: list[str], k: int) -> None:
+    result = tiny_model.recommend(skills=chosen, k=k)
+    recs = result.recommendations
+    assert 1 <= len(recs) <= k
+    assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
+    assert all(0.0 <= r.coverage <= 1.0 + 1e-6 for r in recs)
+    assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
+    for r in recs:
+        assert {m.skill for m in r.matched_skills}.isdisjoint({m.skill for m in r.missing_skills})

@@ -103,8 +103,10 @@ def test_parse_cost(value: object, expected: tuple[float | None, str]) -> None:
 
 
 def test_is_missing_and_parse_text() -> None:
-    assert all(is_missing(v) for v in (None, "", "  ", "None", "NaN", "null", "N/A", [], float("nan")))
-    assert not any(is_missing(v) for v in ("0", 0, "SQL", ["x"]))
+    missing: list[object] = [None, "", "  ", "None", "NaN", "null", "N/A", [], float("nan")]
+    present: list[object] = ["0", 0, "SQL", ["x"]]
+    assert all(is_missing(v) for v in missing)
+    assert not any(is_missing(v) for v in present)
     assert parse_text("  hi  ") == "hi"
     assert parse_text("NA") == ""
     assert parse_text(["a", None, "b"]) == "a\n\nb"

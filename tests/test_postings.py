@@ -46,19 +46,19 @@ def test_long_text_is_truncated(tmp_path: Path) -> None:
 
 def test_column_errors_raise_before_anything_is_yielded(tmp_path: Path) -> None:
     path = write(tmp_path / "p.csv", "job_id,description\n1,x\n")
-    with pytest.raises(InvalidInputError, match="no 'text' column; the file has columns: job_id, description; "
-                                                ".*--map text=COLUMN"):
+    with pytest.raises(InvalidInputError, match=r"no 'text' column; the file has columns: job_id, description; "
+                                                 r".*--map text=COLUMN"):
         iter_postings(path)
-    with pytest.raises(InvalidInputError, match="'body' \\(for text\\); the file has columns: job_id, description"):
+    with pytest.raises(InvalidInputError, match=r"'body' \(for text\); the file has columns: job_id, description"):
         iter_postings(path, mapping={"text": ["body"]})
-    with pytest.raises(InvalidInputError, match="unknown posting field.*known fields: id, title, text"):
+    with pytest.raises(InvalidInputError, match=r"unknown posting field.*known fields: id, title, text"):
         iter_postings(path, mapping={"body": ["description"]})
 
 
 def test_bad_files(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="postings file not found"):
+    with pytest.raises(InvalidInputError, match=r"postings file not found"):
         iter_postings(tmp_path / "none.csv")
-    with pytest.raises(InvalidInputError, match="has no data rows"):
+    with pytest.raises(InvalidInputError, match=r"has no data rows"):
         iter_postings(write(tmp_path / "h.csv", "id,text\n"))
 
 
@@ -67,11 +67,11 @@ def test_streaming_reports_late_errors_after_earlier_postings(tmp_path: Path) ->
     path.write_bytes(b"id,text\n" + b"".join(b"%d,fine\n" % i for i in range(1, 201)) + b"201,caf\xe9\n")
     postings = iter_postings(path)  # the first 100 rows are read ahead to check the columns
     assert next(postings) == Posting("1", "", "fine", 1)
-    with pytest.raises(InvalidInputError, match="line 202 is not valid UTF-8"):
+    with pytest.raises(InvalidInputError, match=r"line 202 is not valid UTF-8"):
         list(postings)
     early = tmp_path / "early.csv"
     early.write_bytes(b"id,text\n1,fine\n2,caf\xe9\n")
-    with pytest.raises(InvalidInputError, match="line 3 is not valid UTF-8"):
+    with pytest.raises(InvalidInputError, match=r"line 3 is not valid UTF-8"):
         iter_postings(early)  # a bad line among the first rows raises at call time
 
 

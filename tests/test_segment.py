@@ -43,7 +43,6 @@ def test_clauses_split_at_conjunctions_and_drop_leading_and() -> None:
 def test_glued_scraped_lines_are_split_but_product_names_are_not() -> None:
     text = "ResponsibilitiesDLP solution administrationAnalyze incidents with JavaScript and PostgreSQL"
     assert split_segments(text) == [
-        "Responsibilities",
         "DLP solution administration",
         "Analyze incidents with JavaScript and PostgreSQL",
     ]
@@ -62,3 +61,8 @@ def test_long_sentences_are_cut_into_windows() -> None:
     words = " ".join(f"w{i}" for i in range(95))
     segments = split_segments(words)
     assert [len(s.split()) for s in segments] == [40, 40, 15]
+
+
+def test_segments_of_filler_words_only_are_dropped() -> None:
+    text = "Experience with statistics is a plus.\nRequirements:\nResponsibilities"
+    assert split_segments(text) == ["Experience with statistics is a plus."]

@@ -64,7 +64,7 @@ def test_forced_tab_delimiter(tmp_path: Path, delimiter: str) -> None:
 
 def test_forced_delimiter_must_be_one_character(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "id,title\n1,a\n")
-    with pytest.raises(InvalidInputError, match="single character"):
+    with pytest.raises(InvalidInputError, match=r"single character"):
         read_records(path, delimiter=";;")
 
 
@@ -86,12 +86,12 @@ def test_latin1_bytes_name_the_line_and_the_fix(tmp_path: Path) -> None:
 def test_bad_encoding_in_the_header_raises_at_call_time(tmp_path: Path) -> None:
     path = tmp_path / "latin.csv"
     path.write_bytes("id,t\xeetre\n1,a\n".encode("latin-1"))
-    with pytest.raises(InvalidInputError, match="line 1 is not valid UTF-8"):
+    with pytest.raises(InvalidInputError, match=r"line 1 is not valid UTF-8"):
         read_records(path)
 
 
 def test_unknown_encoding(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="unknown encoding"):
+    with pytest.raises(InvalidInputError, match=r"unknown encoding"):
         read_records(write(tmp_path / "c.csv", "id\n1\n"), encoding="klingon")
 
 
@@ -115,7 +115,7 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
     path.write_bytes(b"id\n" + b"".join(b"%d\n" % i for i in range(1, 1001)) + b"\xff\n")
     records = read_records(path)
     assert next(records).row == 1
-    with pytest.raises(InvalidInputError, match="line 1002"):
+    with pytest.raises(InvalidInputError, match=r"line 1002"):
         list(records)
 
 
@@ -133,7 +133,7 @@ def test_jsonl_invalid_line(tmp_path: Path) -> None:
 
 def test_jsonl_line_that_is_not_an_object(tmp_path: Path) -> None:
     path = write(tmp_path / "c.jsonl", '{"id": 1}\n[1, 2]\n')
-    with pytest.raises(InvalidInputError, match="line 2 is a JSON list, not an object"):
+    with pytest.raises(InvalidInputError, match=r"line 2 is a JSON list, not an object"):
         list(read_records(path))
 
 
@@ -170,7 +170,7 @@ def test_json_syntax_error(tmp_path: Path) -> None:
 def test_json_latin1_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_bytes('[\n{"id": "a"},\n{"id": "\xe9"}\n]'.encode("latin-1"))
-    with pytest.raises(InvalidInputError, match="line 3 is not valid UTF-8"):
+    with pytest.raises(InvalidInputError, match=r"line 3 is not valid UTF-8"):
         read_records(path)
 
 
@@ -184,18 +184,18 @@ def test_format_by_content_for_unknown_extensions(tmp_path: Path) -> None:
 
 def test_unknown_format(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "id\n1\n")
-    with pytest.raises(InvalidInputError, match="unknown file format 'xlsx'.*csv, jsonl, json"):
+    with pytest.raises(InvalidInputError, match=r"unknown file format 'xlsx'.*csv, jsonl, json"):
         read_records(path, file_format="xlsx")
     binary = tmp_path / "c.xlsx"
     binary.write_bytes(b"PK\x03\x04\x00\x00binary\x00")
-    with pytest.raises(InvalidInputError, match="unknown format.*not a text file"):
+    with pytest.raises(InvalidInputError, match=r"unknown format.*not a text file"):
         read_records(binary)
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match=r"catalog file not found: .*nope\.csv; check the path"):
         read_records(tmp_path / "nope.csv", kind="catalog")
-    with pytest.raises(InvalidInputError, match="is a directory"):
+    with pytest.raises(InvalidInputError, match=r"is a directory"):
         read_records(tmp_path)
 
 
@@ -215,19 +215,20 @@ def test_columns(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- mappings
 def test_parse_mapping() -> None:
     specs = ["title=course", " Text = summary + description ", "skills=Gained Skills"]
-    assert parse_mapping(specs) == {"title": ["course"], "text": ["summary", "description"], "skills": ["Gained Skills"]}
+    expected = {"title": ["course"], "text": ["summary", "description"], "skills": ["Gained Skills"]}
+    assert parse_mapping(specs) == expected
 
 
 @pytest.mark.parametrize("spec", ["title", "=course", "title=", "text=a+", "text=a++b"])
 def test_parse_mapping_malformed(spec: str) -> None:
-    with pytest.raises(InvalidInputError, match="malformed mapping.*FIELD=COLUMN"):
+    with pytest.raises(InvalidInputError, match=r"malformed mapping.*FIELD=COLUMN"):
         parse_mapping([spec])
 
 
 def test_parse_mapping_unknown_field_lists_known_fields() -> None:
-    with pytest.raises(InvalidInputError, match="unknown field 'titel'.*known fields: id, title, text"):
+    with pytest.raises(InvalidInputError, match=r"unknown field 'titel'.*known fields: id, title, text"):
         parse_mapping(["titel=course"], known_fields=("id", "title", "text"))
-    with pytest.raises(InvalidInputError, match="mapped twice"):
+    with pytest.raises(InvalidInputError, match=r"mapped twice"):
         parse_mapping(["text=a", "text=b"])
 
 

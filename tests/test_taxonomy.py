@@ -13,12 +13,12 @@ from recommender.catalog import Catalog, Credential, LoadReport
 from recommender.errors import InvalidInputError
 from recommender.taxonomy import Skill, Vocabulary, load_taxonomy, normalize_label, vocabulary_from_catalog
 
-ESCO_CSV = (
+ESCO_CSV = (  # the columns and quoting of ESCO's export; altLabels are newline-separated in one field
     "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,description\n"
-    'KnowledgeSkillCompetence,http://e/s1,skill/competence,sector-specific,manage musical staff,"manage staff of music\n'
+    'KSC,http://e/s1,skill/competence,sector-specific,manage musical staff,"manage staff of music\n'
     'direct musical staff\nmanage musical staff\nManage Musical Staff.",,released,"Assign and manage staff."\n'
-    "KnowledgeSkillCompetence,http://e/s2,knowledge,cross-sector,SQL,,,released,A query language.\n"
-    'KnowledgeSkillCompetence,http://e/s3,knowledge,cross-sector,Python (computer programming),"Python\nSQL",,released,\n'
+    "KSC,http://e/s2,knowledge,cross-sector,SQL,,,released,A query language.\n"
+    'KSC,http://e/s3,knowledge,cross-sector,Python (computer programming),"Python\nSQL",,released,\n'
 )
 
 
@@ -70,7 +70,7 @@ def test_esco_folder_and_file(tmp_path: Path) -> None:
 
 def test_folder_without_skills_file_lists_its_contents(tmp_path: Path) -> None:
     write(tmp_path / "occupations_en.csv", "x\n1\n")
-    with pytest.raises(InvalidInputError, match="has no skills_en.csv \\(it contains: occupations_en.csv\\); pass"):
+    with pytest.raises(InvalidInputError, match=r"has no skills_en.csv \(it contains: occupations_en.csv\); pass"):
         load_taxonomy(tmp_path)
 
 
@@ -106,17 +106,17 @@ def test_generic_jsonl_with_list_aliases_and_no_id_column(tmp_path: Path) -> Non
 
 def test_taxonomy_without_a_label_column(tmp_path: Path) -> None:
     path = write(tmp_path / "skills.csv", "id,name\n1,SQL\n")
-    with pytest.raises(InvalidInputError, match="no 'label' column \\(columns: id, name\\)"):
+    with pytest.raises(InvalidInputError, match=r"no 'label' column \(columns: id, name\)"):
         load_taxonomy(path)
 
 
 def test_taxonomy_with_no_labelled_rows(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="no usable skills"):
+    with pytest.raises(InvalidInputError, match=r"no usable skills"):
         load_taxonomy(write(tmp_path / "skills.csv", "id,label\n1,\n"))
 
 
 def test_taxonomy_file_errors(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInputError, match="taxonomy file not found"):
+    with pytest.raises(InvalidInputError, match=r"taxonomy file not found"):
         load_taxonomy(tmp_path / "nope.csv")
 
 
@@ -158,7 +158,7 @@ def test_vocabulary_from_catalog_tie_keeps_first_spelling() -> None:
 
 def test_vocabulary_from_catalog_without_skills() -> None:
     catalog = Catalog((Credential(id="1", title="A", text="t"),), _catalog().report)
-    with pytest.raises(InvalidInputError, match="declares no skills.*taxonomy file"):
+    with pytest.raises(InvalidInputError, match=r"declares no skills.*taxonomy file"):
         vocabulary_from_catalog(catalog)
 
 
