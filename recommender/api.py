@@ -186,14 +186,21 @@ def score_file(
     delimiter: str | None = None,
     encoding: str = "utf-8",
     file_format: str | None = None,
+    on_start: Callable[[], None] | None = None,
     on_row: Callable[[], None] | None = None,
     progress: bool = False,
 ) -> ScoreSummary:
-    """Write one JSON line per posting of ``postings`` to ``out``; return what was scored or skipped."""
+    """Write one JSON line per posting of ``postings`` to ``out``; return what was scored or skipped.
+
+    The index, ``k`` and the postings file's columns are checked before ``on_start`` is called
+    and before anything is written.
+    """
     model = open_index(model_dir, progress=progress)
     model._check_k(k)
     fields = parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None
     rows = iter_postings(postings, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format)
+    if on_start is not None:
+        on_start()
     summary = ScoreSummary()
     for line in score_postings(model, rows, k=k, filters=filters, summary=summary, on_row=on_row):
         out.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -45,7 +45,7 @@ def _handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except RecommenderError as exc:
+        except (RecommenderError, OSError) as exc:  # OSError: unwritable or misplaced paths
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
@@ -80,7 +80,7 @@ def _have_text(have: str | None) -> str | None:
     if have is None:
         return None
     path = Path(have)
-    return _read_text_file(path, "--have") if len(have) < 4096 and path.is_file() else have
+    return _read_text_file(path, "--have") if len(have) < 4096 and os.path.isfile(have) else have
 
 
 ModelDir = Annotated[
@@ -224,17 +224,22 @@ def score(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     _setup_logging(verbose)
-    with Progress(
+    # The bar starts only once the index, -k and the postings file have been checked, so an
+    # error is the first thing on stderr.
+    bar = Progress(
         TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=False
-    ) as bar:
-        task = bar.add_task("score", total=None)
-        kwargs = dict(
-            model_dir=model_dir, mapping=map or [], k=k, filters=Filters(max_hours, max_cost, level, language),
-            delimiter=delimiter, encoding=encoding, on_row=lambda: bar.advance(task), progress=True,
-        )  # fmt: skip
+    )
+    task = bar.add_task("score", total=None)
+    kwargs = dict(
+        model_dir=model_dir, mapping=map or [], k=k, filters=Filters(max_hours, max_cost, level, language),
+        delimiter=delimiter, encoding=encoding, on_start=bar.start, on_row=lambda: bar.advance(task), progress=True,
+    )  # fmt: skip
+    try:
         if out is None:
             summary = api.score_file(postings, sys.stdout, **kwargs)  # type: ignore[arg-type]
         else:
+            if out.is_dir():
+                raise InvalidInputError(f"--out {out} is a folder; give a file path such as {out}/scores.jsonl")
             out.parent.mkdir(parents=True, exist_ok=True)
             handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place after writing
                 "w", encoding="utf-8", dir=out.parent, prefix=f".{out.name}.", delete=False
@@ -246,13 +251,17 @@ def score(
             except BaseException:
                 os.unlink(handle.name)
                 raise
+    finally:
+        if bar.live.is_started:
+            bar.stop()
     report = summary.to_dict()
     reasons = ", ".join(f"{n} {why}" for why, n in report["skipped_reasons"].items())
-    stderr.print(
+    typer.echo(
         f"{report['rows']} rows: {report['scored']} scored, {report['skipped']} skipped"
         + (f" ({reasons})" if reasons else "")
         + f"; {report['segments_encoded']} of {report['segments']} segments encoded (the rest repeated)"
-        + (f"; wrote {out}" if out else "")
+        + (f"; wrote {out}" if out else ""),
+        err=True,
     )
 
 
