@@ -20,6 +20,10 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪◦●–—>]+|\(?\d{1,2}[.)]|\(?[a-zA
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9\"'(])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 # "administrationAnalyze" / "ResponsibilitiesDLP": a long lowercase run glued to a capital.
 _GLUED = re.compile(r"(?<=[a-z]{8})(?=[A-Z](?:[a-z]{2}|[A-Z]))")
+# Bullets flattened into one line by scrapers: "specifications.- Implement", "Requirements:- Build".
+_INLINE_BULLET = re.compile(r"(?<=[.:;!?])\s*[-•*·▪]\s+")
+# Headings glued to what follows: "Job Description:Responsibilities:".
+_GLUED_HEADING = re.compile(r"(?<=[a-z]):(?=[A-Z])")
 _HEADER = re.compile(r"^([A-Z][\w &/]{1,40}):\s+(?=\S)")
 _LIST_SPLIT = re.compile(r"\s*[,;|/]\s*|\s+(?:and|or|&)\s+(?=[^,]*$)")
 _WORD = re.compile(r"\w+")
@@ -85,6 +89,7 @@ def split_segments(text: str) -> list[str]:
             seen.add(key)
             segments.append(segment)
 
+    text = _GLUED_HEADING.sub(":\n", _INLINE_BULLET.sub("\n", text))
     for line in re.split(r"[\r\n]+", text):
         line = _BULLET.sub("", line).strip()
         if not line:

@@ -66,3 +66,8 @@ def test_long_sentences_are_cut_into_windows() -> None:
 def test_segments_of_filler_words_only_are_dropped() -> None:
     text = "Experience with statistics is a plus.\nRequirements:\nResponsibilities"
     assert split_segments(text) == ["Experience with statistics is a plus."]
+
+
+def test_inline_bullets_and_glued_headings_of_scraped_postings_split() -> None:
+    text = "Job Description:Responsibilities:- Build ETL jobs.- Tune SQL queries"
+    assert split_segments(text) == ["Job Description", "Build ETL jobs.", "Tune SQL queries"]
