@@ -26,7 +26,7 @@ from .profiles import SOURCES, Profiles, build_profiles, credential_segments, lo
 from .ranking import CoverageIndex, coverage_by_credential, rank_order
 from .results import Evidence, MatchedSkill, MissingSkill, QueryResult, Recommendation, Role, RoleSkill, SkillMatch
 from .segment import split_segments
-from .skills import DEFAULT_PER_SEGMENT, DEFAULT_THRESHOLD, SkillExtractor
+from .skills import DEFAULT_PER_SEGMENT, DEFAULT_SHORT_THRESHOLD, DEFAULT_THRESHOLD, SkillExtractor
 from .taxonomy import Skill, Vocabulary, normalize_label, vocabulary_from_catalog
 
 logger = logging.getLogger(__name__)
@@ -38,12 +38,17 @@ class Settings:
 
     threshold: float = DEFAULT_THRESHOLD  # segment ↔ skill cosine to count a skill as present
     per_segment: int = DEFAULT_PER_SEGMENT  # skills taken from one segment at most
+    short_threshold: float = DEFAULT_SHORT_THRESHOLD  # the threshold for segments of one or two words
     declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
     text_weight: float = 0.5  # weight of text-found skills relative to declared ones
     skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
     coverage_weight: float = 0.75  # score = w * coverage + (1 - w) * document similarity
     held_similarity: float = 0.85  # a held skill this close to a role skill removes it
     max_role_skills: int = 40
+
+    def new_extractor(self) -> SkillExtractor:
+        """An unfitted SkillExtractor with these matching settings."""
+        return SkillExtractor(self.threshold, self.per_segment, short_threshold=self.short_threshold)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,7 @@ class Recommender:
             raise InvalidInputError("the catalog has no credentials to index")
         base = vocabulary if vocabulary is not None else vocabulary_from_catalog(catalog)
         logger.info("embedding %d skills (%d surface forms)", len(base), len(base.surface_forms()[0]))
-        extractor = SkillExtractor(settings.threshold, settings.per_segment).fit(base, encoder, progress=progress)
+        extractor = settings.new_extractor().fit(base, encoder, progress=progress)
 
         declared = sorted({normalize_label(name): name for c in credentials for name in c.skills}.items())
         names = [name for _, name in declared]
@@ -91,9 +96,7 @@ class Recommender:
             vocab = base.extended(extra)
             extra_forms = vocab.surface_forms()[0][len(extractor.forms_) :]
             embeddings = np.vstack([extractor.form_embeddings_, encoder.encode(extra_forms)])
-            extractor = SkillExtractor(settings.threshold, settings.per_segment).fit(
-                vocab, encoder, form_embeddings=embeddings
-            )
+            extractor = settings.new_extractor().fit(vocab, encoder, form_embeddings=embeddings)
         positions = extractor.vocabulary_.index_of()
         declared_positions = {
             key: (position, similarity) if position is not None else (positions[local_skill_id(name)], 1.0)
@@ -223,7 +226,7 @@ class Recommender:
             strings=load_document(version, "evidence"),
             documents=load_array(version, "documents"),
         )
-        extractor = SkillExtractor(settings.threshold, settings.per_segment).fit(
+        extractor = settings.new_extractor().fit(
             vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings")
         )
         model = cls(encoder, settings)
@@ -256,7 +259,7 @@ class Recommender:
         return self._role_from_segments(segments, self.encoder.encode(segments))  # type: ignore[union-attr]
 
     def _role_from_segments(self, segments: Sequence[str], embeddings: np.ndarray) -> _RoleVectors:
-        matches = self.extractor_.aggregate(segments, self.extractor_.match_embeddings(embeddings))
+        matches = self.extractor_.aggregate(segments, self.extractor_.match_embeddings(embeddings, segments))
         return self._role_from_matches(matches, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0])
 
     def _role_from_names(self, names: Sequence[str]) -> _RoleVectors:

@@ -90,7 +90,7 @@ def build_profiles(
         embeddings = segment_embeddings[row]
         if len(embeddings):
             documents[row] = embeddings.mean(axis=0)
-            for match in extractor.match_embeddings(embeddings):
+            for match in extractor.match_embeddings(embeddings, segments[row]):
                 weight = text_weight * match.similarity
                 if match.skill not in entries or entries[match.skill][0] < weight:
                     entries[match.skill] = (weight, match.similarity, TEXT, segments[row][match.segment])

@@ -24,6 +24,11 @@ from .taxonomy import Vocabulary
 # scripts/tune_threshold.py): the threshold that maximises micro-F1 of extracted skills.
 DEFAULT_THRESHOLD = 0.60
 DEFAULT_PER_SEGMENT = 2
+# A segment of at most SHORT_SEGMENT_WORDS words ("technologies", "which includes policy") is
+# matched only at DEFAULT_SHORT_THRESHOLD or above: on validation this cut false positives
+# at a small cost in recall (micro-F1 24.5 → 26.3; docs/threshold.md).
+SHORT_SEGMENT_WORDS = 2
+DEFAULT_SHORT_THRESHOLD = 0.80
 MAX_EVIDENCE = 3
 
 
@@ -46,6 +51,8 @@ class SkillExtractor:
         Minimum cosine between a segment and a skill's label or alias.
     per_segment:
         At most this many skills are taken from one segment (its best matches).
+    short_threshold:
+        The threshold for segments of at most ``SHORT_SEGMENT_WORDS`` words (never below ``threshold``).
     n_neighbors:
         Surface forms fetched per segment before grouping them by skill.
     """
@@ -55,9 +62,11 @@ class SkillExtractor:
         threshold: float = DEFAULT_THRESHOLD,
         per_segment: int = DEFAULT_PER_SEGMENT,
         n_neighbors: int = 32,
+        short_threshold: float = DEFAULT_SHORT_THRESHOLD,
     ) -> None:
         self.threshold = threshold
         self.per_segment = per_segment
+        self.short_threshold = short_threshold
         self.n_neighbors = n_neighbors
 
     def fit(
@@ -113,17 +122,29 @@ class SkillExtractor:
         return ranked
 
     def match_embeddings(
-        self, embeddings: np.ndarray, threshold: float | None = None, per_segment: int | None = None
+        self,
+        embeddings: np.ndarray,
+        segments: Sequence[str] | None = None,
+        *,
+        threshold: float | None = None,
+        per_segment: int | None = None,
     ) -> list[SegmentMatch]:
-        """Skills above the threshold for each embedded segment (row order = segment ids)."""
+        """Skills above the threshold for each embedded segment (row order = segment ids).
+
+        With ``segments`` (the texts of the rows), short segments need ``short_threshold``.
+        """
         threshold = self.threshold if threshold is None else threshold
         per_segment = self.per_segment if per_segment is None else per_segment
+        short = max(threshold, self.short_threshold)
         indices, similarities = self.nearest_forms(embeddings, self.n_neighbors)
         matches: list[SegmentMatch] = []
         for segment, (row_indices, row_sims) in enumerate(zip(indices, similarities, strict=True)):
             taken: set[int] = set()
+            needed = threshold
+            if segments is not None and len(segments[segment].split()) <= SHORT_SEGMENT_WORDS:
+                needed = short
             for form, sim in zip(row_indices, row_sims, strict=True):
-                if sim < threshold or len(taken) >= per_segment:
+                if sim < needed or len(taken) >= per_segment:
                     break
                 skill = int(self.form_skill_[form])
                 if skill not in taken:
@@ -152,7 +173,7 @@ class SkillExtractor:
         self._check_fitted()
         segments = split_segments(text)
         embeddings = self.encoder_.encode(segments)
-        return self.aggregate(segments, self.match_embeddings(embeddings))
+        return self.aggregate(segments, self.match_embeddings(embeddings, segments))
 
     def map_names(
         self, names: Sequence[str], threshold: float | None = None, embeddings: np.ndarray | None = None

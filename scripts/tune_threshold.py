@@ -22,29 +22,37 @@ from recommender.benchmarks import read_annotations
 from recommender.cache import CachedEncoder
 from recommender.encoder import load_encoder
 from recommender.segment import split_segments
-from recommender.skills import SkillExtractor
+from recommender.skills import SHORT_SEGMENT_WORDS, SkillExtractor
 from recommender.taxonomy import load_taxonomy, normalize_label
 
 THRESHOLDS = np.round(np.arange(0.40, 0.801, 0.025), 3)
 PER_SEGMENT = (1, 2, 3, 5)
 
 
-def candidates(extractor: SkillExtractor, sentences: list[str], top: int = 8) -> list[list[list[tuple[int, float]]]]:
-    """Per sentence, per segment: the best ``top`` skills with similarity."""
+def candidates(
+    extractor: SkillExtractor, sentences: list[str], top: int = 8
+) -> list[list[tuple[int, list[tuple[int, float]]]]]:
+    """Per sentence, per segment: its word count and its best ``top`` skills with similarity."""
     per_sentence_segments = [split_segments(s) or [s] for s in sentences]
     flat = [seg for segs in per_sentence_segments for seg in segs]
     ranked = extractor.rank_skills(extractor.encoder_.encode(flat), top_n=top)
     out, i = [], 0
     for segs in per_sentence_segments:
-        out.append(ranked[i : i + len(segs)])
+        out.append([(len(seg.split()), r) for seg, r in zip(segs, ranked[i : i + len(segs)], strict=True)])
         i += len(segs)
     return out
 
 
-def predicted(sentence_candidates: list[list[tuple[int, float]]], threshold: float, per_segment: int) -> set[int]:
+def predicted(
+    sentence_candidates: list[tuple[int, list[tuple[int, float]]]],
+    threshold: float,
+    per_segment: int,
+    short_threshold: float = 0.0,
+) -> set[int]:
     found: set[int] = set()
-    for segment in sentence_candidates:
-        found.update(skill for skill, sim in segment[:per_segment] if sim >= threshold)
+    for words, segment in sentence_candidates:
+        needed = max(threshold, short_threshold) if words <= SHORT_SEGMENT_WORDS else threshold
+        found.update(skill for skill, sim in segment[:per_segment] if sim >= needed)
     return found
 
 
@@ -66,6 +74,7 @@ def main() -> None:
     by_label = {normalize_label(s.label): i for i, s in enumerate(vocabulary.skills)}
 
     pooled: dict[tuple[float, int], np.ndarray] = {}
+    validation: list[tuple[list[set[int]], list]] = []
     for name in ("tech_validation", "house_validation", "tech_test", "house_test"):
         items = read_annotations(bench / f"{name}_annotations.csv")
         gold = [{by_label.get(normalize_label(label), -1 - j) for j, label in enumerate(item.labels)} for item in items]
@@ -78,6 +87,7 @@ def main() -> None:
         print(f"{name}: {len(items)} sentences, {len(labelled)} with labels; ranking RP@5 = {100 * rp5:.1f}")
         if not name.endswith("validation"):
             continue
+        validation.append((gold, cands))
         for t in THRESHOLDS:
             for n in PER_SEGMENT:
                 counts = np.zeros(3)
@@ -93,6 +103,18 @@ def main() -> None:
         mark = "  <= best" if (t, n) == best else ""
         print(f"{t:9.3f} {n:11d} {100 * p:9.1f} {100 * r:6.1f} {100 * f:5.1f}{mark}")
     print(f"\nchosen: threshold {best[0]}, per_segment {best[1]}")
+    print(f"\nsegments of at most {SHORT_SEGMENT_WORDS} words: short_threshold (at threshold {best[0]}, per_segment {best[1]})")
+    scores = {}
+    for short in np.round(np.arange(best[0], best[0] + 0.201, 0.025), 3):
+        counts = np.zeros(3)
+        for gold, cands in validation:
+            for g, c in zip(gold, cands, strict=True):
+                p = predicted(c, best[0], best[1], float(short))
+                counts += (len(p & g), len(p), len(g))
+        scores[float(short)] = _f1(counts)
+        p, r, f = scores[float(short)]
+        print(f"{short:9.3f} {100 * p:9.1f} {100 * r:6.1f} {100 * f:5.1f}")
+    print(f"chosen: short_threshold {max(scores, key=lambda key: scores[key][2])}")
 
 
 def _f1(counts: np.ndarray) -> tuple[float, float, float]:
