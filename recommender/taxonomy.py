@@ -100,17 +100,19 @@ class Vocabulary:
     def _forms(self) -> tuple[list[str], np.ndarray, dict[str, int]]:
         forms: list[str] = []
         positions: list[int] = []
-        exact: dict[str, int] = {}
+        # A name that is one skill's label and another's alias means the labelled skill.
+        labels: dict[str, int] = {}
+        aliases: dict[str, int] = {}
         for i, skill in enumerate(self.skills):
             seen: set[str] = set()
-            for form in (skill.label, *skill.aliases):
+            for rank, form in enumerate((skill.label, *skill.aliases)):
                 key = normalize_label(form)
                 if key and key not in seen:
                     seen.add(key)
                     forms.append(form)
                     positions.append(i)
-                    exact.setdefault(key, i)
-        return forms, np.asarray(positions, dtype=np.int32), exact
+                    (aliases if rank else labels).setdefault(key, i)
+        return forms, np.asarray(positions, dtype=np.int32), {**aliases, **labels}
 
     def index_of(self) -> dict[str, int]:
         """Return ``{skill id: position}``."""
@@ -122,7 +124,7 @@ class Vocabulary:
         return list(forms), positions.copy()
 
     def lookup(self, name: str) -> int | None:
-        """Return the position of the first skill whose label or alias normalizes like ``name``."""
+        """Position of the skill labelled like ``name`` (normalized), else the first with that alias."""
         return self._forms[2].get(normalize_label(name))
 
     def content_hash(self) -> str:

@@ -173,3 +173,14 @@ def test_shared_esco(shared_data: Path) -> None:
     python = vocabulary.lookup("Python")
     assert python is not None and vocabulary.skills[python].label == "Python (computer programming)"
     assert vocabulary.skills[0].type in {"skill/competence", "knowledge", ""}
+
+
+def test_lookup_prefers_a_label_over_another_skills_alias() -> None:
+    from recommender.taxonomy import Skill, Vocabulary
+
+    vocabulary = Vocabulary(
+        skills=(Skill("a", "project commissioning", ("project management",)), Skill("b", "project management")),
+        source="generic",
+    )
+    assert vocabulary.lookup("Project Management") == 1
+    assert vocabulary.lookup("project commissioning") == 0
