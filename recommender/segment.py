@@ -60,12 +60,12 @@ def _list_items(segment: str) -> list[str]:
     short = [item for item in items if len(item.split()) <= MAX_ITEM_WORDS]
     if len(items) < 2 or len(short) < 0.6 * len(items):
         return []
-    return short
+    return items
 
 
-def _clauses(sentence: str) -> list[str]:
+def _clauses(sentence: str, min_words: int = MIN_CLAUSE_SENTENCE_WORDS) -> list[str]:
     """The clauses of a long sentence ("write SQL queries", "clean data in Python") or []."""
-    if len(sentence.split()) < MIN_CLAUSE_SENTENCE_WORDS:
+    if len(sentence.split()) < min_words:
         return []
     parts = [part.strip(" .") for part in _CLAUSE_SPLIT.split(sentence.rstrip("."))]
     parts = [re.sub(r"^(?:and|or|but|also)\s+", "", part, flags=re.I) for part in parts]
@@ -104,4 +104,7 @@ def split_segments(text: str) -> list[str]:
                     add(part)
                 for item in items or _clauses(sentence):
                     add(item)
+                    # A long item of a list ("build ETL pipelines in Python and SQL") is split too.
+                    for clause in _clauses(item, MAX_ITEM_WORDS + 1) if items else ():
+                        add(clause)
     return segments

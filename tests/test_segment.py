@@ -71,3 +71,15 @@ def test_segments_of_filler_words_only_are_dropped() -> None:
 def test_inline_bullets_and_glued_headings_of_scraped_postings_split() -> None:
     text = "Job Description:Responsibilities:- Build ETL jobs.- Tune SQL queries"
     assert split_segments(text) == ["Job Description", "Build ETL jobs.", "Tune SQL queries"]
+
+
+def test_long_items_of_a_list_are_split_into_clauses() -> None:
+    text = "Data engineer: build ETL pipelines in Python and SQL, design data warehouses, work with Spark and Hadoop."
+    assert split_segments(text)[1:] == [
+        "build ETL pipelines in Python and SQL",
+        "build ETL pipelines in Python",
+        "SQL",
+        "design data warehouses",
+        "work with Spark",
+        "Hadoop",
+    ]
