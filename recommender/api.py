@@ -20,12 +20,16 @@ from .catalog import CATALOG_FIELDS, load_catalog
 from .defaults import CATALOG_FILE, SKILLS_FILE, default_model_dir, embedded_data_dir
 from .encoder import load_encoder
 from .engine import Recommender, Settings
-from .errors import ArtifactError
+from .errors import ArtifactError, InvalidInputError
+from .export import AlignmentExport
 from .filters import Filters
+from .occupations import OCCUPATIONS_FILE, RELATIONS_FILE, find_occupations_folder, load_occupations
+from .pathway import build_plan
+from .plan_results import Budget, PlanResult
 from .postings import iter_postings
 from .results import QueryResult, SkillMatch
 from .tabular import parse_mapping
-from .taxonomy import load_taxonomy
+from .taxonomy import Vocabulary, load_taxonomy
 
 logger = logging.getLogger(__name__)
 
@@ -70,26 +74,36 @@ def build_index(
     settings: Settings | None = None,
     progress: bool = False,
     embedded: bool = False,
+    catalog_language: str = "en",
     cache_dir: str | Path | None = None,
     use_cache: bool = True,
+    occupations: str | Path | None = None,
+    use_occupations: bool = True,
 ) -> IndexSummary:
     """Load a catalog (and a vocabulary), profile it, and write the index atomically.
 
     Embeddings are cached on disk (``cache_dir``, default ``$RECOMMENDER_CACHE_DIR`` or
     ``models/.embedding-cache``), so re-indexing encodes only texts it has not seen.
+    ``catalog_language`` picks the language of a standard catalog's language maps (CTDL, ELM).
+    ESCO occupations (``occupations``, or the ESCO ``taxonomy`` folder when it holds
+    ``occupations_en.csv``; ``use_occupations=False`` turns this off) join role profiles.
     """
     started = time.perf_counter()
     model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
     fields = parse_mapping(mapping, known_fields=CATALOG_FIELDS) if mapping else None
     loaded = load_catalog(
-        catalog, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format, strict=strict
-    )
+        catalog, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format, strict=strict,
+        language=catalog_language,
+    )  # fmt: skip
     logger.info("catalog: %s", loaded.report.summary())
     vocabulary = load_taxonomy(taxonomy) if taxonomy is not None else None
     text_encoder = load_encoder(encoder)
     if use_cache:
         text_encoder = CachedEncoder(text_encoder, cache_dir)
     model = Recommender(text_encoder, settings).fit(loaded, vocabulary, progress=progress)
+    occupations_folder = _occupations_folder(occupations, taxonomy, vocabulary) if use_occupations else None
+    if occupations_folder is not None:
+        model.attach_occupations(load_occupations(occupations_folder), progress=progress)
     inputs: dict[str, Any] = {
         "embedded": embedded,
         "catalog": {
@@ -108,9 +122,33 @@ def build_index(
             "source": vocabulary.source,
         },
     }
+    if occupations_folder is not None:
+        inputs["occupations"] = {
+            "path": str(occupations_folder),
+            "sha256": {name: file_sha256(occupations_folder / name) for name in (OCCUPATIONS_FILE, RELATIONS_FILE)},
+        }
     version = model.save(model_dir, inputs=inputs)
     counts = read_manifest(version)["counts"]
     return IndexSummary(str(model_dir), version.name, counts, loaded.report.summary(), time.perf_counter() - started)
+
+
+def _occupations_folder(
+    occupations: str | Path | None, taxonomy: str | Path | None, vocabulary: Vocabulary | None
+) -> Path | None:
+    """The ESCO folder whose occupations join role profiles: given, or beside an ESCO taxonomy."""
+    if occupations is not None:
+        folder = find_occupations_folder(occupations)
+        if folder is None:
+            raise InvalidInputError(
+                f"--occupations {occupations}: no {OCCUPATIONS_FILE} and {RELATIONS_FILE} there; "
+                "pass ESCO's CSV export folder"
+            )
+        if vocabulary is None or vocabulary.source != "esco":
+            raise InvalidInputError("--occupations needs an ESCO vocabulary: pass --taxonomy ESCO_FOLDER too")
+        return folder
+    if taxonomy is None or vocabulary is None or vocabulary.source != "esco":
+        return None
+    return find_occupations_folder(taxonomy)
 
 
 def _embedded_inputs() -> tuple[Path, Path]:
@@ -165,9 +203,11 @@ def query(
     k: int = 10,
     filters: Filters | None = None,
     progress: bool = False,
+    title: str | None = None,
 ) -> QueryResult:
-    """Ranked, explained credentials for a job description or a skill list."""
-    return open_index(model_dir, progress=progress).recommend(text, skills=skills, have=have, k=k, filters=filters)
+    """Ranked, explained credentials for a job description, a job title (ESCO indexes) or a skill list."""
+    model = open_index(model_dir, progress=progress)
+    return model.recommend(text, skills=skills, have=have, k=k, filters=filters, title=title)
 
 
 def text_skills(text: str, *, model_dir: str | Path | None = None, progress: bool = False) -> list[SkillMatch]:
@@ -205,3 +245,45 @@ def score_file(
     for line in score_postings(model, rows, k=k, filters=filters, summary=summary, on_row=on_row):
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return summary
+
+
+def plan(
+    text: str | None = None,
+    *,
+    model_dir: str | Path | None = None,
+    skills: str | None = None,
+    have: str | None = None,
+    title: str | None = None,
+    max_hours: float | None = None,
+    max_cost: float | None = None,
+    max_credentials: int | None = None,
+    level: str | None = None,
+    language: str | None = None,
+    solver: str = "auto",
+    progress: bool = False,
+) -> PlanResult:
+    """A learning pathway: the credentials that together best cover the role within the budgets.
+
+    Ordered steps (prerequisites first, then by level), totals, the skills the plan leaves
+    uncovered and the curriculum gap (skills no credential in the catalog covers).
+    """
+    model = open_index(model_dir, progress=progress)
+    budget = Budget(max_hours, max_cost, max_credentials)
+    return build_plan(
+        model, text, skills=skills, have=have, title=title, budget=budget, level=level, language=language,
+        solver=solver,
+    )  # fmt: skip
+
+
+def export_alignments(
+    *,
+    model_dir: str | Path | None = None,
+    ids: Sequence[str] | None = None,
+    min_weight: float = 0.0,
+    sources: Sequence[str] = ("declared", "text"),
+    progress: bool = False,
+) -> AlignmentExport:
+    """The index's skill profiles as Open Badges 3.0 alignments, one entry per credential."""
+    from .export import export_alignments as export
+
+    return export(open_index(model_dir, progress=progress), ids=ids, min_weight=min_weight, sources=sources)

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
+STAMP = ".verified.json"  # not listed in the manifest: see verify_files
 
 
 def file_sha256(path: Path) -> str:
@@ -68,8 +69,13 @@ def write_index(
     arrays: Mapping[str, np.ndarray],
     documents: Mapping[str, Any],
     manifest: Mapping[str, Any],
+    folders: Mapping[str, Path] | None = None,
 ) -> Path:
-    """Write a new index version into ``model_dir`` and make it the live one. Returns its folder."""
+    """Write a new index version into ``model_dir`` and make it the live one. Returns its folder.
+
+    ``folders`` maps a sub-folder name to a folder whose files are copied (hard-linked when
+    possible) into the index, each listed with its checksum like the arrays.
+    """
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     if (model_dir / MANIFEST).exists():
@@ -94,8 +100,14 @@ def write_index(
             path = temporary / f"{name}.json"
             _write_file(path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
             files[path.name] = {"sha256": file_sha256(path), "bytes": path.stat().st_size}
+        for name, source in (folders or {}).items():
+            for path in sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                relative = f"{name}/{path.relative_to(source).as_posix()}"
+                _link_or_copy(path, temporary / relative)
+                files[relative] = {"sha256": file_sha256(temporary / relative), "bytes": path.stat().st_size}
         full_manifest = {"format_version": FORMAT_VERSION, **manifest, "files": files}
         _write_file(temporary / MANIFEST, json.dumps(full_manifest, indent=2, ensure_ascii=False).encode())
+        _write_stamp(temporary, full_manifest)
         _fsync_dir(temporary)
         version = model_dir / f"index-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         temporary.rename(version)
@@ -111,6 +123,14 @@ def write_index(
         if old.name not in {version.name, previous}:
             shutil.rmtree(old, ignore_errors=True)
     return version
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _live_version_name(model_dir: Path) -> str | None:
@@ -158,14 +178,61 @@ def read_manifest(version: Path) -> dict[str, Any]:
     return manifest
 
 
+def _file_states(version: Path, manifest: Mapping[str, Any]) -> dict[str, list[int]] | None:
+    """Size, modification and change times (ns) and inode of every listed file; None if one is missing."""
+    states: dict[str, list[int]] = {}
+    for name in manifest.get("files", {}):
+        try:
+            stat = (version / name).stat()
+        except OSError:
+            return None
+        states[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    return states
+
+
+def _stamp_value(version: Path, manifest: Mapping[str, Any]) -> dict[str, Any] | None:
+    states = _file_states(version, manifest)
+    if states is None:
+        return None
+    return {"manifest_sha256": file_sha256(version / MANIFEST), "files": states}
+
+
+def _write_stamp(version: Path, manifest: Mapping[str, Any]) -> None:
+    """Record that the files were verified (or just written) as they are now; best effort."""
+    value = _stamp_value(version, manifest)
+    if value is None:
+        return
+    try:
+        temporary = version / f".{STAMP}.{uuid.uuid4().hex[:8]}"
+        temporary.write_text(json.dumps(value), encoding="utf-8")
+        os.replace(temporary, version / STAMP)
+    except OSError:  # a read-only index is verified in full on every load instead
+        pass
+
+
 def verify_files(version: Path, manifest: Mapping[str, Any]) -> None:
-    """Check that every file the manifest lists exists with its recorded size and checksum."""
+    """Check that every file the manifest lists exists with its recorded size and checksum.
+
+    The full sha256 check runs once per state of the files: afterwards a stamp records each
+    file's size, modification and change times (ns) and inode, and later loads re-hash only when
+    one of these differs. Any write, copy, replacement or truncation changes them (the change time
+    cannot be set from user space), so the check stays as safe as hashing against accidental or
+    partial modification while costing a few ``stat`` calls.
+    """
+    stamp = version / STAMP
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = None
+    if recorded is not None and recorded == _stamp_value(version, manifest):
+        return
     for name, meta in manifest.get("files", {}).items():
         path = version / name
         if not path.exists():
             raise ArtifactError(f"index file {path} is missing; rebuild the index")
         if path.stat().st_size != meta["bytes"] or file_sha256(path) != meta["sha256"]:
             raise ArtifactError(f"index file {path} is corrupt (checksum mismatch); rebuild the index")
+    _write_stamp(version, manifest)
 
 
 def load_array(version: Path, name: str, *, mmap: bool = False) -> np.ndarray:

@@ -327,6 +327,7 @@ def load_catalog(
     file_format: str | None = None,
     strict: bool = False,
     max_text_chars: int = 20000,
+    language: str = "en",
 ) -> Catalog:
     """Load a credential catalog.
 
@@ -336,6 +337,18 @@ def load_catalog(
     neither text nor skills, are skipped; repeated ids keep the first row (``strict=True`` raises
     instead); text over ``max_text_chars`` is cut at a word boundary. All of it is recorded in
     ``catalog.report``.
+
+    A JSON/JSON-LD document in a credential standard (Open Badges 3.0, CTDL, European Learning
+    Model) is detected and read by :mod:`recommender.formats`; ``file_format`` ``openbadges``,
+    ``ctdl`` or ``elm`` forces one, and ``language`` picks the language of language maps.
     """
+    from .formats import load_standard_catalog
+
+    standard = load_standard_catalog(
+        path, file_format=file_format, encoding=encoding, language=language, strict=strict,
+        max_text_chars=max_text_chars, mapping=mapping,
+    )  # fmt: skip
+    if standard is not None:
+        return standard
     records = read_records(path, delimiter=delimiter, encoding=encoding, file_format=file_format, kind="catalog")
     return catalog_from_records(records, path=str(path), mapping=mapping, strict=strict, max_text_chars=max_text_chars)

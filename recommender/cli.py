@@ -103,7 +103,13 @@ Language = Annotated[str | None, typer.Option(help="Only these languages, e.g. e
 @app.command()
 @_handle_errors
 def index(
-    catalog: Annotated[Path, typer.Option(help="Catalog file: CSV, JSONL or JSON array.")],
+    catalog: Annotated[
+        Path,
+        typer.Option(
+            help="Catalog file: CSV, JSONL or JSON array, or an Open Badges 3.0, CTDL or European Learning Model "
+            "JSON(-LD) document (detected)."
+        ),
+    ],
     taxonomy: Annotated[
         Path | None,
         typer.Option(
@@ -114,11 +120,34 @@ def index(
     model_dir: ModelDir = None,
     map: MapOption = None,
     encoder: Annotated[
-        str | None, typer.Option(help="'default' (all-MiniLM-L6-v2), a sentence-transformers folder, or hash[:DIM].")
+        str | None,
+        typer.Option(
+            help="'default' (all-MiniLM-L6-v2), 'static' (distilled from it with model2vec: ~50x faster, "
+            "less exact; docs/performance.md), static:FOLDER, a sentence-transformers folder, or hash[:DIM]."
+        ),
     ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = "utf-8",
     strict: Annotated[bool, typer.Option(help="Make duplicate ids an error instead of keeping the first.")] = False,
+    catalog_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="Force the catalog format: csv, jsonl, json, openbadges, ctdl or elm [default: detected]."
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language to read a standard catalog's language maps in (CTDL, ELM).")
+    ] = "en",
+    occupations: Annotated[
+        Path | None,
+        typer.Option(
+            help="ESCO export folder whose occupations join role profiles "
+            "[default: the --taxonomy folder when it holds occupations_en.csv]."
+        ),
+    ] = None,
+    no_occupations: Annotated[
+        bool, typer.Option("--no-occupations", help="Build role profiles from the text alone.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -126,7 +155,8 @@ def index(
     _setup_logging(verbose)
     summary = api.build_index(
         catalog, model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder,
-        delimiter=delimiter, encoding=encoding, strict=strict, progress=True,
+        delimiter=delimiter, encoding=encoding, strict=strict, progress=True, file_format=catalog_format,
+        catalog_language=lang, occupations=occupations, use_occupations=not no_occupations,
     )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
@@ -154,6 +184,13 @@ def query(
     have: Annotated[
         str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not needed again.")
     ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="Job title, e.g. 'data engineer': with ESCO occupations in the index, the nearest occupation's "
+            "essential (weight 1) and optional (0.5) skills join the role; alone, they are the role."
+        ),
+    ] = None,
     k: Annotated[int, typer.Option("-k", help="How many credentials to return.")] = 10,
     model_dir: ModelDir = None,
     max_hours: MaxHours = None,
@@ -169,7 +206,7 @@ def query(
     _setup_logging(verbose)
     result = api.query(
         _role_text(text, file), model_dir=model_dir, skills=skills, have=_have_text(have), k=k,
-        filters=Filters(max_hours, max_cost, level, language), progress=True,
+        filters=Filters(max_hours, max_cost, level, language), progress=True, title=title,
     )  # fmt: skip
     if output is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -263,6 +300,240 @@ def score(
         + (f"; wrote {out}" if out else ""),
         err=True,
     )
+
+
+class SolverChoice(str, Enum):
+    auto = "auto"
+    exact = "exact"
+    greedy = "greedy"
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    if path.is_dir():
+        raise InvalidInputError(f"{path} is a folder; give a file path such as {path}/plan.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+@app.command()
+@_handle_errors
+def plan(
+    text: Annotated[str | None, typer.Argument(help="Job description text.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the job description from a file (- for stdin).")
+    ] = None,
+    skills: Annotated[
+        str | None, typer.Option(help="The role as an explicit skill list, e.g. 'SQL, Python, data warehouses'.")
+    ] = None,
+    have: Annotated[
+        str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not planned for.")
+    ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(help="Job title, e.g. 'data engineer' (indexes with ESCO occupations; see query --help)."),
+    ] = None,
+    model_dir: ModelDir = None,
+    max_hours: Annotated[float | None, typer.Option("--max-hours", help="Hours the whole plan may take.")] = None,
+    max_cost: Annotated[float | None, typer.Option("--max-cost", help="What the whole plan may cost.")] = None,
+    max_credentials: Annotated[
+        int | None, typer.Option("--max-credentials", help="At most this many credentials.")
+    ] = None,
+    level: Level = None,
+    language: Language = None,
+    solver: Annotated[
+        SolverChoice, typer.Option(help="exact (integer programme), greedy, or auto: exact unless the instance is big.")
+    ] = SolverChoice.auto,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table for people, json for machines.")
+    ] = OutputFormat.table,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the plan as one self-contained HTML page.")
+    ] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Plan a stack of credentials that covers the role's missing skills within the budgets, in order."""
+    _setup_logging(verbose)
+    role_text = _role_text(text, file)
+    result = api.plan(
+        role_text, model_dir=model_dir, skills=skills, have=_have_text(have), title=title, max_hours=max_hours,
+        max_cost=max_cost, max_credentials=max_credentials, level=level, language=language,
+        solver=solver.value, progress=True,
+    )  # fmt: skip
+    if html is not None:
+        from .plan_html import render_plan_html
+
+        heading = (role_text or "").strip().splitlines()[0][:80] if role_text and role_text.strip() else ""
+        heading = title or heading or f"the skills: {skills}"
+        _write_atomically(html, render_plan_html(result, title=heading))
+        typer.echo(f"wrote {html}", err=True)
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from .plan_render import print_plan
+
+        print_plan(result, stdout)
+
+
+class SkillSource(str, Enum):
+    all = "all"
+    declared = "declared"
+    text = "text"
+
+
+@app.command()
+@_handle_errors
+def export(
+    model_dir: ModelDir = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the JSON here instead of stdout.")] = None,
+    ids: Annotated[list[str] | None, typer.Option("--id", help="Only this credential (repeatable).")] = None,
+    min_weight: Annotated[
+        float, typer.Option("--min-weight", help="Leave out profile skills weighing less (0-1; declared exact = 1).")
+    ] = 0.0,
+    source: Annotated[
+        SkillSource, typer.Option(help="Skills declared by the catalog, found in the text, or all.")
+    ] = SkillSource.all,
+    verbose: Verbose = False,
+) -> None:
+    """Export the index's skill profiles as Open Badges 3.0 alignments (ESCO URIs), one entry per credential."""
+    _setup_logging(verbose)
+    sources = ("declared", "text") if source is SkillSource.all else (source.value,)
+    result = api.export_alignments(model_dir=model_dir, ids=ids, min_weight=min_weight, sources=sources)
+    payload = json.dumps(result.credentials, ensure_ascii=False, indent=2)
+    if out is None:
+        typer.echo(payload)
+    else:
+        _write_atomically(out, payload + "\n")
+    missing = f"; ids not in the index: {', '.join(result.not_found)}" if result.not_found else ""
+    typer.echo(f"exported {result.summary()}{missing}" + (f"; wrote {out}" if out else ""), err=True)
+
+
+# ---------------------------------------------------------------- evaluate (recommender/evaluate.py)
+evaluate_app = typer.Typer(
+    help="Measure the engine on labelled data: a table for people, --format json for machines.",
+    no_args_is_help=True,
+)
+app.add_typer(evaluate_app, name="evaluate")
+Data = Annotated[Path, typer.Option("--data", help="The labelled file to evaluate on.")]
+EncoderOption = Annotated[
+    str | None, typer.Option(help="'default' (all-MiniLM-L6-v2), a sentence-transformers folder, static, or hash.")
+]
+EvalFormat = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines.")]
+
+
+def _print_evaluations(results: list[Any], output: OutputFormat) -> None:
+    rows = [r.to_dict() for r in results]
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(rows if len(rows) > 1 else rows[0], ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    names = [k for k in rows[0] if k not in {"task", "data", "n", "details"}]
+    table = Table("task", "data", "setting", "n", *names)
+    for row in rows:
+        details = row["details"]
+        setting = details.get("profile") or details.get("forms") or details.get("vocabulary") or ""
+        figures = [f"{100 * row[name]:.1f}" for name in names]
+        table.add_row(row["task"], Path(row["data"]).name, str(setting), str(row["n"]), *figures)
+    stdout.print(table)
+    stdout.print("figures in %; --format json for the details", style="dim")
+
+
+@evaluate_app.command("skills")
+@_handle_errors
+def evaluate_skills(
+    data: Data,
+    taxonomy: Annotated[Path, typer.Option(help="Skill vocabulary, e.g. ../shared/data/esco.")],
+    encoder: EncoderOption = None,
+    forms: Annotated[
+        str, typer.Option(help="Rank by 'all' surface forms (labels + aliases), 'labels' only, or 'both'.")
+    ] = "all",
+    labels: Annotated[
+        Path | None,
+        typer.Option(help="Only gold labels in this list count [default: skills_en_label.txt beside --data]."),
+    ] = None,
+    output: EvalFormat = OutputFormat.table,
+    verbose: Verbose = False,
+) -> None:
+    """Sentence → every skill ranked (TECH/HOUSE annotations or text,labels): RP@5, RP@10, MRR."""
+    from . import evaluate
+    from .taxonomy import load_taxonomy
+
+    _setup_logging(verbose)
+    chosen = ["labels", "all"] if forms == "both" else [forms]
+    vocabulary = load_taxonomy(taxonomy)
+    results = [evaluate.evaluate_skills(data, vocabulary, encoder=encoder, forms=f, labels=labels) for f in chosen]
+    _print_evaluations(results, output)
+
+
+@evaluate_app.command("titles")
+@_handle_errors
+def evaluate_titles(
+    data: Data,
+    occupations: Annotated[Path, typer.Option(help="ESCO export folder (occupations_en.csv).")],
+    encoder: EncoderOption = None,
+    output: EvalFormat = OutputFormat.table,
+    verbose: Verbose = False,
+) -> None:
+    """Job title → ESCO occupation by its labels and alternative labels: accuracy@1, accuracy@5, MRR."""
+    from . import evaluate
+
+    _setup_logging(verbose)
+    _print_evaluations([evaluate.evaluate_titles(data, occupations, encoder=encoder)], output)
+
+
+@evaluate_app.command("ranking")
+@_handle_errors
+def evaluate_ranking(
+    data: Data,
+    catalog: Annotated[Path, typer.Option(help="The catalog whose 0-based rows the pairs name.")],
+    postings: Annotated[Path, typer.Option(help="The postings whose ids the pairs name.")],
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="Skill vocabulary [default: the catalog's declared skills].")
+    ] = None,
+    occupations: Annotated[
+        Path | None, typer.Option(help="ESCO folder: blend the nearest occupations into each role.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Score only the first N graded postings (a sample, in file order).")
+    ] = None,
+    encoder: EncoderOption = None,
+    output: EvalFormat = OutputFormat.table,
+    verbose: Verbose = False,
+) -> None:
+    """Postings → ranked credentials against graded pairs (Wuzzuf × Coursera 2024): nDCG@10, Recall@50."""
+    from .evaluate_ranking import evaluate_ranking as run
+
+    _setup_logging(verbose)
+    result = run(data, catalog=catalog, postings=postings, taxonomy=taxonomy, occupations=occupations,
+                 encoder=encoder, limit=limit, progress=True)  # fmt: skip
+    _print_evaluations([result], output)
+
+
+@evaluate_app.command("roles")
+@_handle_errors
+def evaluate_roles(
+    data: Data,
+    taxonomy: Annotated[Path, typer.Option(help="ESCO export folder (skills and occupations).")],
+    occupations: Annotated[
+        Path | None, typer.Option(help="ESCO folder with occupations_en.csv [default: --taxonomy].")
+    ] = None,
+    profile: Annotated[
+        list[str] | None, typer.Option(help="text, title or blend (repeatable) [default: all three].")
+    ] = None,
+    encoder: EncoderOption = None,
+    output: EvalFormat = OutputFormat.table,
+    verbose: Verbose = False,
+) -> None:
+    """Job ad or occupation description → the role's skills (JSONL title,text,skills): Recall@20, MAP."""
+    from . import evaluate
+
+    _setup_logging(verbose)
+    results = evaluate.evaluate_roles(
+        data, taxonomy, occupations or taxonomy, encoder=encoder, profiles=profile or evaluate.PROFILES
+    )
+    _print_evaluations(results, output)
 
 
 def _version_callback(value: bool) -> None:

@@ -204,7 +204,8 @@ class SentenceTransformerEncoder:
 
 
 def load_encoder(spec: str | None = None) -> Encoder:
-    """Build an encoder from a spec: ``default``, ``hash`` / ``hash:DIM``, or a model folder path."""
+    """Build an encoder from a spec: ``default``, ``hash`` / ``hash:DIM``, ``static`` / ``static:PATH``
+    (model2vec, see static_encoder.py), or a model folder path."""
     if spec is None or spec == DEFAULT_ENCODER:
         return SentenceTransformerEncoder()
     if spec == "hash" or spec.startswith("hash:"):
@@ -213,7 +214,18 @@ def load_encoder(spec: str | None = None) -> Encoder:
             return HashingEncoder(int(dim) if dim else 256)
         except ValueError as exc:
             raise InvalidInputError(f"bad encoder spec {spec!r}: use hash or hash:DIM, e.g. hash:256") from exc
+    if spec == "static" or spec.startswith("static:") or _is_model2vec_folder(spec):
+        from .static_encoder import StaticEncoder
+
+        path = spec.partition(":")[2] if spec.startswith("static") else spec
+        return StaticEncoder(path or None, spec=spec)
     return SentenceTransformerEncoder(spec)
+
+
+def _is_model2vec_folder(spec: str) -> bool:
+    from .static_encoder import is_static_model
+
+    return is_static_model(Path(spec).expanduser())
 
 
 def encode_grouped(

@@ -7,6 +7,7 @@ job description or a skill list, optionally minus the skills a person already ha
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -18,15 +19,19 @@ import numpy as np
 
 from . import __version__
 from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
+from .backends import query_encoder_files, runtime_encoder
 from .catalog import Catalog, Credential
 from .encoder import Encoder, encode_grouped, load_encoder, normalize_rows
 from .errors import ArtifactError, InvalidInputError, NotFittedError
 from .filters import CredentialFacts, Filters
+from .neighbors import cosine_index
+from .occupations import Occupation, OccupationIndex  # optional ESCO occupations for role profiles
 from .profiles import SOURCES, Profiles, build_profiles, credential_segments, local_skill_id, local_skills
 from .ranking import CoverageIndex, coverage_by_credential, rank_order
 from .results import Evidence, MatchedSkill, MissingSkill, QueryResult, Recommendation, Role, RoleSkill, SkillMatch
+from .roles import BlendSettings, RoleBlender, blend_artifacts, load_blender
 from .segment import split_segments
-from .skills import DEFAULT_PER_SEGMENT, DEFAULT_SHORT_THRESHOLD, DEFAULT_THRESHOLD, SkillExtractor
+from .skills import DEFAULT_PER_SEGMENT, DEFAULT_SHORT_THRESHOLD, DEFAULT_THRESHOLD, SegmentMatch, SkillExtractor
 from .taxonomy import Skill, Vocabulary, normalize_label, vocabulary_from_catalog
 
 logger = logging.getLogger(__name__)
@@ -120,10 +125,15 @@ class Recommender:
         return self
 
     def _set_state(
-        self, encoder: Encoder, extractor: SkillExtractor, credentials: tuple[Credential, ...], profiles: Profiles
+        self,
+        encoder: Encoder,
+        extractor: SkillExtractor,
+        credentials: tuple[Credential, ...],
+        profiles: Profiles,
+        *,
+        reference: bool = True,
     ) -> None:
-        from sklearn.neighbors import NearestNeighbors
-
+        # reference: scikit-learn neighbour indexes (fit); else their identical numpy twins (load).
         self.encoder = encoder
         self.extractor_ = extractor
         self.vocabulary_ = extractor.vocabulary_
@@ -133,8 +143,10 @@ class Recommender:
         with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
         self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
         self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
-        self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(profiles.matrix, self.skill_embeddings_)
-        self.document_index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(profiles.documents)
+        self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(
+            profiles.matrix, self.skill_embeddings_, reference=reference
+        )
+        self.document_index_ = cosine_index(profiles.documents, reference=reference)
         self.facts_ = CredentialFacts.from_credentials(credentials)
         ids = np.array([c.id for c in credentials])
         self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
@@ -142,6 +154,56 @@ class Recommender:
     def _check_fitted(self) -> None:
         if not hasattr(self, "profiles_"):
             raise NotFittedError("Recommender is not fitted: call fit() or Recommender.load()")
+
+    # ------------------------------------------------------------------ ESCO occupations (optional)
+    # With occupations attached, a job description's role profile also holds the essential (and
+    # optional) skills of its nearest occupations, and a job title alone makes a role (roles.py).
+    def attach_occupations(
+        self,
+        occupations: Sequence[Occupation] | OccupationIndex,
+        *,
+        settings: BlendSettings | None = None,
+        progress: bool = False,
+    ) -> Recommender:
+        """Use occupations in role profiles; their skills must be in the index's vocabulary (ESCO)."""
+        self._check_fitted()
+        index = occupations
+        if not isinstance(index, OccupationIndex):
+            index = OccupationIndex().fit(occupations, self.encoder, progress=progress)  # type: ignore[arg-type]
+        blender = RoleBlender(settings).fit(index, self.vocabulary_)
+        if blender.relations_.nnz == 0:
+            raise InvalidInputError(
+                "none of the occupations' skills is in the index's vocabulary; build the index with "
+                "--taxonomy set to the ESCO export that holds the occupations"
+            )
+        self.occupations_, self.blender_ = index, blender
+        return self
+
+    def _occupation_artifacts(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        return blend_artifacts(self.blender_) if hasattr(self, "blender_") else ({}, {})
+
+    def _load_occupations(self, version: Path, manifest: dict[str, Any]) -> None:
+        if "occupations.json" in manifest.get("files", {}):
+            read_array = functools.partial(load_array, version, mmap=True)
+            blender = load_blender(read_array, functools.partial(load_document, version), self.vocabulary_)
+            self.occupations_, self.blender_ = blender.occupations_, blender
+
+    def _title_vector(self, title: str | None) -> np.ndarray | None:
+        return self.encoder.encode([title.strip()])[0] if title and title.strip() else None  # type: ignore[union-attr]
+
+    def _role_from_title(self, title: str) -> _RoleVectors:
+        if not hasattr(self, "blender_"):
+            raise InvalidInputError(
+                "--title needs an index with ESCO occupations: build it with `recommender index --taxonomy "
+                "ESCO_FOLDER` (a folder holding occupations_en.csv) or pass --occupations ESCO_FOLDER"
+            )
+        vector = self._title_vector(title)
+        assert vector is not None
+        nearest = self.blender_.match(vector, None, top=1)
+        skills = self.blender_.role_skills(
+            [], nearest, title=vector, tie_break=self.skill_embeddings_ @ vector, limit=self.settings.max_role_skills
+        )
+        return self._role_vectors(skills, vector)
 
     # ------------------------------------------------------------------ persistence
     def save(self, model_dir: str | Path, *, inputs: dict[str, Any] | None = None) -> Path:
@@ -166,6 +228,9 @@ class Recommender:
             "evidence": profiles.strings,
             "forms": self.extractor_.forms_,
         }
+        occupation_arrays, occupation_documents = self._occupation_artifacts()  # ESCO occupations, if attached
+        arrays.update(occupation_arrays)
+        documents.update(occupation_documents)
         manifest = {
             "library_versions": _library_versions(),
             "encoder": {
@@ -183,7 +248,12 @@ class Recommender:
             },
             "inputs": inputs or {},
         }
-        return write_index(model_dir, arrays, documents, manifest)
+        # The encoder queries will use without torch (ONNX export or static model), in encoder/.
+        runtime = query_encoder_files(self.encoder)
+        if runtime is not None:
+            manifest["encoder"]["runtime"] = runtime[1]  # type: ignore[index]
+        folders = {runtime[1]["folder"]: runtime[0]} if runtime is not None else None
+        return write_index(model_dir, arrays, documents, manifest, folders)
 
     @classmethod
     def load(cls, model_dir: str | Path, *, encoder: Encoder | None = None) -> Recommender:
@@ -202,7 +272,7 @@ class Recommender:
             credentials = tuple(Credential.from_dict(d) for d in load_document(version, "credentials"))
         except (KeyError, TypeError) as exc:
             raise ArtifactError(f"index at {version} is incomplete ({exc!r}); rebuild it") from exc
-        encoder = encoder or load_encoder(encoder_meta["spec"])
+        encoder = encoder or runtime_encoder(version, encoder_meta) or load_encoder(encoder_meta["spec"])
         if encoder.fingerprint() != encoder_meta["fingerprint"]:
             raise ArtifactError(
                 f"the encoder {encoder_meta['spec']!r} has changed since the index at {version} was built; "
@@ -224,13 +294,14 @@ class Recommender:
             source=load_array(version, "profile_source"),
             evidence=load_array(version, "profile_evidence"),
             strings=load_document(version, "evidence"),
-            documents=load_array(version, "documents"),
+            documents=load_array(version, "documents", mmap=True),
         )
         extractor = settings.new_extractor().fit(
-            vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings")
+            vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings", mmap=True), reference=False
         )
         model = cls(encoder, settings)
-        model._set_state(encoder, extractor, credentials, profiles)
+        model._set_state(encoder, extractor, credentials, profiles, reference=False)
+        model._load_occupations(version, manifest)
         model.manifest_ = manifest
         model.path_ = version
         return model
@@ -241,26 +312,49 @@ class Recommender:
         self._check_fitted()
         return self.extractor_.extract(text)
 
-    def _role_from_matches(self, matches: Sequence[SkillMatch], document: np.ndarray) -> _RoleVectors:
+    def _role_from_matches(
+        self, matches: Sequence[SkillMatch], document: np.ndarray, *, title: str | None = None, blend: bool = False
+    ) -> _RoleVectors:
+        limit = self.settings.max_role_skills
+        if blend and hasattr(self, "blender_"):  # text skills + the nearest occupations' skills
+            vector = self._title_vector(title)
+            nearest = self.blender_.match(vector, document)
+            tie_break = self.skill_embeddings_ @ document
+            skills = self.blender_.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
+        else:
+            skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
+        return self._role_vectors(skills, document)
+
+    def _role_vectors(self, skills: Sequence[RoleSkill], document: np.ndarray) -> _RoleVectors:
         positions = self.vocabulary_.index_of()
-        top = list(matches)[: self.settings.max_role_skills]
-        skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in top)
         embeddings = (
-            self.skill_embeddings_[[positions[m.id] for m in top]]
-            if top
+            self.skill_embeddings_[[positions[s.id] for s in skills]]
+            if skills
             else np.zeros((0, document.shape[0]), dtype=np.float32)
         )
-        return _RoleVectors(skills, embeddings, document)
+        return _RoleVectors(tuple(skills), embeddings, document)
 
-    def _role_from_text(self, text: str) -> _RoleVectors:
+    def _role_from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> _RoleVectors:
         segments = split_segments(text)
         if not segments:
             raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
-        return self._role_from_segments(segments, self.encoder.encode(segments))  # type: ignore[union-attr]
+        embeddings = self.encoder.encode(segments)  # type: ignore[union-attr]
+        return self._role_from_segments(segments, embeddings, title=title, blend=blend)
 
-    def _role_from_segments(self, segments: Sequence[str], embeddings: np.ndarray) -> _RoleVectors:
-        matches = self.extractor_.aggregate(segments, self.extractor_.match_embeddings(embeddings, segments))
-        return self._role_from_matches(matches, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0])
+    def _role_from_segments(
+        self,
+        segments: Sequence[str],
+        embeddings: np.ndarray,
+        found: Sequence[SegmentMatch] | None = None,
+        *,
+        title: str | None = None,
+        blend: bool = False,
+    ) -> _RoleVectors:
+        if found is None:
+            found = self.extractor_.match_embeddings(embeddings, segments)
+        matches = self.extractor_.aggregate(segments, found)
+        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        return self._role_from_matches(matches, document, title=title, blend=blend)
 
     def _role_from_names(self, names: Sequence[str]) -> _RoleVectors:
         names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
@@ -291,23 +385,32 @@ class Recommender:
         return self._role_from_text(have)
 
     def role(
-        self, text: str | None = None, *, skills: Sequence[str] | str | None = None, have: str | None = None
+        self,
+        text: str | None = None,
+        *,
+        skills: Sequence[str] | str | None = None,
+        have: str | None = None,
+        title: str | None = None,
     ) -> Role:
         """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
-        return self._build_role(text, skills, have)[0]
+        return self._build_role(text, skills, have, title)[0]
 
     def _build_role(
-        self, text: str | None, skills: Sequence[str] | str | None, have: str | None
+        self, text: str | None, skills: Sequence[str] | str | None, have: str | None, title: str | None = None
     ) -> tuple[Role, _RoleVectors]:
         self._check_fitted()
-        if (text is None or not text.strip()) and not skills:
-            raise InvalidInputError("give a job description (text or --file) or a skill list (--skills)")
+        has_text, has_title = bool(text and text.strip()), bool(title and title.strip())
+        if not has_text and not skills and not has_title:
+            raise InvalidInputError(
+                "give a job description (text or --file), a job title (--title) or a skill list (--skills)"
+            )
         if skills:
             names = split_skill_list(skills) if isinstance(skills, str) else list(skills)
             vectors = self._role_from_names(names)
+        elif not has_text:
+            vectors = self._role_from_title(title)  # type: ignore[arg-type]
         else:
-            assert text is not None
-            vectors = self._role_from_text(text)
+            vectors = self._role_from_text(text, title=title, blend=True)  # type: ignore[arg-type]
         held: tuple[RoleSkill, ...] = ()
         if have and have.strip() and vectors.skills:
             owned = self._held(have)
@@ -337,20 +440,35 @@ class Recommender:
         have: str | None = None,
         k: int = 10,
         filters: Filters | None = None,
+        title: str | None = None,
     ) -> QueryResult:
-        """Rank credentials for a job description (``text``) or an explicit ``skills`` list."""
+        """Rank credentials for a job description (``text``), a job ``title``, or a ``skills`` list.
+
+        With ESCO occupations in the index, the title (and text) also pick the nearest occupations,
+        whose skills join the role (``source="occupation"``).
+        """
         self._check_fitted()
         self._check_k(k)
-        role, vectors = self._build_role(text, skills, have)
+        role, vectors = self._build_role(text, skills, have, title)
         return self._rank(role, vectors, k, filters or Filters())
 
     def recommend_embedded(
-        self, segments: Sequence[str], embeddings: np.ndarray, *, k: int = 10, filters: Filters | None = None
+        self,
+        segments: Sequence[str],
+        embeddings: np.ndarray,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        matches: Sequence[SegmentMatch] | None = None,
+        title: str | None = None,
     ) -> QueryResult:
-        """``recommend`` for a description already split and embedded (batch scoring uses it)."""
+        """``recommend`` for a description already split and embedded (batch scoring uses it).
+
+        ``matches`` are ``extractor_.match_embeddings(embeddings, segments)`` when already known.
+        """
         self._check_fitted()
         self._check_k(k)
-        vectors = self._role_from_segments(segments, embeddings)
+        vectors = self._role_from_segments(segments, embeddings, matches, title=title, blend=True)
         return self._rank(Role(vectors.skills), vectors, k, filters or Filters())
 
     def _check_k(self, k: int) -> None:

@@ -8,7 +8,7 @@ the same inputs.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence, Set
+from collections.abc import Hashable, Mapping, Sequence, Set
 
 
 def _labelled(gold: Sequence[Set[Hashable]], ranked: Sequence[Sequence[Hashable]]) -> list[int]:
@@ -34,3 +34,56 @@ def mean_reciprocal_rank(gold: Sequence[Set[Hashable]], ranked: Sequence[Sequenc
     for i in items:
         total += next((1.0 / rank for rank, item in enumerate(ranked[i], start=1) if item in gold[i]), 0.0)
     return total / len(items)
+
+
+# ---------------------------------------------------------------- trec_eval measures (ir-measures)
+# Gold is a set of relevant items (grade 1 each) or a mapping {item: grade}; only grades > 0 are
+# relevant. Each ranked list is scored in its given order (duplicates keep their first rank);
+# items without a relevant gold entry are left out of the mean, and a labelled item whose list is
+# empty or finds nothing scores 0.
+Grades = Set[Hashable] | Mapping[Hashable, float]
+
+
+def _grades(gold: Grades) -> dict[Hashable, int]:
+    if isinstance(gold, Mapping):
+        return {item: int(grade) for item, grade in gold.items() if grade > 0}
+    return dict.fromkeys(gold, 1)
+
+
+def _trec_eval(measure: str, gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]]) -> float:
+    import ir_measures
+
+    if len(gold) != len(ranked):
+        raise ValueError(f"{len(gold)} gold sets for {len(ranked)} rankings")
+    grades = [_grades(g) for g in gold]
+    items = [i for i, g in enumerate(grades) if g]
+    if not items:
+        return 0.0
+    qrels = [ir_measures.Qrel(str(i), repr(item), grade) for i in items for item, grade in grades[i].items()]
+    run = [
+        ir_measures.ScoredDoc(str(i), repr(item), float(-rank))  # scores fall with rank: no ties to break
+        for i in items
+        for rank, item in enumerate(dict.fromkeys(ranked[i]))
+    ]
+    values = {m.query_id: m.value for m in ir_measures.iter_calc([ir_measures.parse_measure(measure)], qrels, run)}
+    return sum(values.get(str(i), 0.0) for i in items) / len(items)
+
+
+def ndcg_at_k(gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]], k: int) -> float:
+    """Mean nDCG@k with linear gains (the grade) and log2 discounts, as trec_eval computes it."""
+    return _trec_eval(f"nDCG@{k}", gold, ranked)
+
+
+def recall_at_k(gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]], k: int) -> float:
+    """Mean of ``|relevant ∩ top-k| / |relevant|``."""
+    return _trec_eval(f"R@{k}", gold, ranked)
+
+
+def success_at_k(gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]], k: int) -> float:
+    """Share of items with a relevant entry in the top k (accuracy@k when each item has one answer)."""
+    return _trec_eval(f"Success@{k}", gold, ranked)
+
+
+def mean_average_precision(gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]]) -> float:
+    """MAP: mean over items of the precision at each relevant hit, divided by ``|relevant|``."""
+    return _trec_eval("AP", gold, ranked)

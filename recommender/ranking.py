@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import NotFittedError
+from .neighbors import NeighborIndex, cosine_index
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,18 @@ class CoverageIndex:
     def __init__(self, skill_similarity: float = 0.5) -> None:
         self.skill_similarity = skill_similarity
 
-    def fit(self, profile: sp.csr_matrix, skill_embeddings: np.ndarray) -> CoverageIndex:
-        """Index the skills used by any credential (``profile`` is credentials × vocabulary)."""
-        from sklearn.neighbors import NearestNeighbors
+    def fit(self, profile: sp.csr_matrix, skill_embeddings: np.ndarray, *, reference: bool = True) -> CoverageIndex:
+        """Index the skills used by any credential (``profile`` is credentials × vocabulary).
 
+        ``reference`` indexes with scikit-learn, else with its identical numpy twin (see neighbors.py).
+        """
         self.profile_csc_ = sp.csc_matrix(profile, dtype=np.float32)
         self.profile_csc_.sort_indices()
         counts = np.diff(self.profile_csc_.indptr)
         self.used_skills_ = np.flatnonzero(counts).astype(np.int32)
-        self.index_ = None
+        self.index_: NeighborIndex | None = None
         if len(self.used_skills_):
-            self.index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(skill_embeddings[self.used_skills_])
+            self.index_ = cosine_index(skill_embeddings[self.used_skills_], reference=reference)
         return self
 
     def credits(self, role_embeddings: np.ndarray) -> Credits:

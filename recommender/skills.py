@@ -16,6 +16,7 @@ import numpy as np
 
 from .encoder import Encoder
 from .errors import NotFittedError
+from .neighbors import cosine_index
 from .results import Evidence, SkillMatch
 from .segment import split_segments
 from .taxonomy import Vocabulary
@@ -76,10 +77,13 @@ class SkillExtractor:
         *,
         form_embeddings: np.ndarray | None = None,
         progress: bool = False,
+        reference: bool = True,
     ) -> SkillExtractor:
-        """Embed every surface form of ``vocabulary`` (or take them precomputed) and index them."""
-        from sklearn.neighbors import NearestNeighbors
+        """Embed every surface form of ``vocabulary`` (or take them precomputed) and index them.
 
+        ``reference`` indexes with scikit-learn; otherwise with its identical numpy twin
+        (``neighbors.CosineNeighbors``), which loads 2 s faster (what ``Recommender.load`` uses).
+        """
         forms, form_skill = vocabulary.surface_forms()
         if form_embeddings is None:
             form_embeddings = encoder.encode(forms, progress=progress)
@@ -90,7 +94,7 @@ class SkillExtractor:
         self.forms_ = forms
         self.form_skill_ = np.asarray(form_skill, dtype=np.int32)
         self.form_embeddings_ = np.asarray(form_embeddings, dtype=np.float32)
-        self.index_ = NearestNeighbors(metric="cosine", algorithm="brute").fit(self.form_embeddings_)
+        self.index_ = cosine_index(self.form_embeddings_, reference=reference)
         return self
 
     def _check_fitted(self) -> None:

@@ -124,8 +124,10 @@ class Vocabulary:
         return list(forms), positions.copy()
 
     def lookup(self, name: str) -> int | None:
-        """Position of the skill labelled like ``name`` (normalized), else the first with that alias."""
-        return self._forms[2].get(normalize_label(name))
+        """Position of the skill whose id is ``name`` (an ESCO URI, say), else of the skill labelled like
+        ``name`` (normalized), else of the first with that alias."""
+        position = self._index.get(name.strip())
+        return position if position is not None else self._forms[2].get(normalize_label(name))
 
     def content_hash(self) -> str:
         """Return the sha256 of a canonical JSON of the source and the skills (order-sensitive)."""
