@@ -108,6 +108,10 @@ class SkillExtractor:
             return np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         n_neighbors = min(n_neighbors, len(self.forms_))
         distances, indices = self.index_.kneighbors(embeddings, n_neighbors=n_neighbors)
+        # Identical surface forms (ESCO skills share aliases) tie exactly; order ties by form index
+        # so the pick never depends on the sort algorithm or on rounding elsewhere in the row.
+        order = np.lexsort((indices, distances), axis=-1)
+        indices, distances = np.take_along_axis(indices, order, -1), np.take_along_axis(distances, order, -1)
         return indices, (1.0 - distances).astype(np.float32)
 
     def rank_skills(self, embeddings: np.ndarray, top_n: int = 100) -> list[list[tuple[int, float]]]:

@@ -235,3 +235,17 @@ def test_the_query_path_imports_neither_torch_nor_sklearn(tiny_model: Recommende
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+@pytest.mark.parametrize("reference", [True, False])
+def test_identical_surface_forms_tie_in_form_order(reference: bool) -> None:
+    from recommender.encoder import HashingEncoder
+    from recommender.skills import SkillExtractor
+    from recommender.taxonomy import Skill, Vocabulary
+
+    skills = [Skill(id=f"s{i}", label=f"skill number {i}", aliases=("data pipelines",)) for i in range(12)]
+    extractor = SkillExtractor().fit(Vocabulary(tuple(skills), "generic"), HashingEncoder(64), reference=reference)
+    indices, similarities = extractor.nearest_forms(HashingEncoder(64).encode(["data pipelines", "pipelines"]), 24)
+    for row_indices, row_similarities in zip(indices, similarities, strict=True):
+        keys = list(zip(-row_similarities, row_indices, strict=True))
+        assert keys == sorted(keys)  # best first; exact ties by form index, whichever index answered
