@@ -59,7 +59,7 @@ class Evaluation:
 def resolve_encoder(encoder: str | Encoder | None, *, cache_dir: PathLike | None = None) -> Encoder:
     """An encoder from a spec (or as given), wrapped in the on-disk embedding cache."""
     inner = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(encoder)
-    return inner if isinstance(inner, CachedEncoder) else CachedEncoder(inner, cache_dir)
+    return inner if isinstance(inner, CachedEncoder) else CachedEncoder(inner, Path(cache_dir) if cache_dir else None)
 
 
 def _vocabulary(taxonomy: PathLike | Vocabulary) -> Vocabulary:
@@ -112,7 +112,7 @@ def read_skill_benchmark(
 
 def _annotations(path: PathLike) -> list[LabelledText]:
     """``read_annotations``, but TECH/HOUSE labels kept exactly as written (not stripped)."""
-    items = read_annotations(path)
+    items = read_annotations(Path(path))
     if Path(path).suffix.lower() != ".csv":
         return items
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
@@ -277,6 +277,9 @@ def prepare_roles(
     started = time.perf_counter()
     extractor = SkillExtractor().fit(vocabulary, encoder, reference=False)  # numpy index: fast per query
     segments = [split_segments(item.text) for item in items]
+    unique = list(dict.fromkeys(segment for group in segments for segment in group))
+    for start in range(0, len(unique), 2048):  # in chunks, so a cached encoder keeps what it has done
+        encoder.encode(unique[start : start + 2048])
     embedded = encode_grouped(encoder, segments)
     title_vectors = encoder.encode([item.title or "" for item in items])
     positions = vocabulary.index_of()

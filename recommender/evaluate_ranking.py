@@ -41,9 +41,7 @@ def read_graded_pairs(path: PathLike) -> dict[str, dict[int, int]]:
     for options in PAIR_COLUMNS:
         found = next((c for c in available if c.strip() in options), None)
         if found is None:
-            raise InvalidInputError(
-                f"{path}: expected a column {' or '.join(options)}; found {', '.join(available)}"
-            )
+            raise InvalidInputError(f"{path}: expected a column {' or '.join(options)}; found {', '.join(available)}")
         names.append(found)
     gold: dict[str, dict[int, int]] = {}
     for record in stream:
@@ -95,6 +93,7 @@ def _with_query_indexes(model: Recommender) -> Recommender:
 
     Same neighbours; scikit-learn re-normalises all 99k ESCO surface forms on every query.
     """
+    assert model.encoder is not None
     extractor = model.settings.new_extractor().fit(
         model.vocabulary_, model.encoder, form_embeddings=model.extractor_.form_embeddings_, reference=False
     )
@@ -156,7 +155,7 @@ def evaluate_ranking(
     details = {
         "postings_scored": len(runs),
         "postings_without_text": no_text,
-        "graded_postings_missing": len(gold) - len(runs) - no_text,
+        "graded_postings_not_scored": len(gold) - len(runs) - no_text,  # not in the file, or past the limit
         "pairs_not_in_index": unreachable,
         "catalog": loaded.report.summary(),
         "vocabulary": vocabulary.source if vocabulary is not None else "catalog",

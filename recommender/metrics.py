@@ -9,6 +9,7 @@ the same inputs.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence, Set
+from typing import Any
 
 
 def _labelled(gold: Sequence[Set[Hashable]], ranked: Sequence[Sequence[Hashable]]) -> list[int]:
@@ -41,7 +42,7 @@ def mean_reciprocal_rank(gold: Sequence[Set[Hashable]], ranked: Sequence[Sequenc
 # relevant. Each ranked list is scored in its given order (duplicates keep their first rank);
 # items without a relevant gold entry are left out of the mean, and a labelled item whose list is
 # empty or finds nothing scores 0.
-Grades = Set[Hashable] | Mapping[Hashable, float]
+Grades = Set[Hashable] | Mapping[Any, float]
 
 
 def _grades(gold: Grades) -> dict[Hashable, int]:

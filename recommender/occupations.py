@@ -47,7 +47,15 @@ class Occupation:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Occupation:
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+        return cls(
+            id=d["id"],
+            label=d["label"],
+            aliases=tuple(d.get("aliases", ())),
+            description=d.get("description", ""),
+            code=d.get("code", ""),
+            essential=tuple(d.get("essential", ())),
+            optional=tuple(d.get("optional", ())),
+        )
 
 
 def find_occupations_folder(path: PathLike) -> Path | None:
@@ -138,8 +146,7 @@ def load_occupations(path: PathLike) -> list[Occupation]:
     if not rows:
         raise InvalidInputError(f"{occupations_file} has no occupations")
     return [
-        Occupation(**{**r, "essential": tuple(r["essential"]), "optional": tuple(r["optional"])})
-        for r in rows.values()
+        Occupation(**{**r, "essential": tuple(r["essential"]), "optional": tuple(r["optional"])}) for r in rows.values()
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +45,7 @@ def test_load_occupations_reads_the_export_as_downloaded(esco: Path) -> None:
 
 def test_load_occupations_errors_name_the_file_and_the_fix(esco: Path, tmp_path: Path) -> None:
     relations = esco / "occupationSkillRelations.csv"
-    relations.write_text(
-        relations.read_text(encoding="utf-8").replace("optional", "sometimes", 1), encoding="utf-8"
-    )
+    relations.write_text(relations.read_text(encoding="utf-8").replace("optional", "sometimes", 1), encoding="utf-8")
     with pytest.raises(InvalidInputError, match=r"occupationSkillRelations.csv, row 4: relationType must be"):
         load_occupations(esco)
     relations.unlink()
@@ -95,7 +94,7 @@ def test_softmax_weights_sum_to_one_and_favour_the_better_match(esco: Path, inde
 @pytest.fixture()
 def esco_model(esco: Path, tmp_path: Path) -> Recommender:
     catalog = tmp_path / "catalog.jsonl"
-    catalog.write_text("".join(__import__("json").dumps(row) + "\n" for row in TINY_CATALOG), encoding="utf-8")
+    catalog.write_text("".join(json.dumps(row) + "\n" for row in TINY_CATALOG), encoding="utf-8")
     model = Recommender(ENCODER, HASH_SETTINGS).fit(load_catalog(catalog), load_taxonomy(esco))
     return model.attach_occupations(load_occupations(esco))
 
@@ -147,3 +146,27 @@ def test_real_esco_occupations(shared_data: Path) -> None:
     assert sum(len(o.essential) for o in occupations) > 60_000
     engineer = next(o for o in occupations if o.label == "data scientist")
     assert engineer.essential and engineer.description and OCCUPATION in engineer.id
+
+
+def test_index_picks_up_occupations_beside_an_esco_taxonomy(esco: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from recommender import api
+    from recommender.cli import app
+
+    catalog = tmp_path / "catalog.jsonl"
+    catalog.write_text("".join(json.dumps(row) + "\n" for row in TINY_CATALOG), encoding="utf-8")
+    cache = tmp_path / "cache"
+    summary = api.build_index(catalog, model_dir=tmp_path / "m", taxonomy=esco, encoder="hash", cache_dir=cache)
+    manifest = json.loads((tmp_path / "m" / summary.version / "manifest.json").read_text())
+    assert manifest["inputs"]["occupations"]["path"] == str(esco)
+    result = CliRunner().invoke(
+        app, ["query", "--model-dir", str(tmp_path / "m"), "--title", "data engineer", "-k", "2", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    role = json.loads(result.stdout)["role"]["skills"]
+    assert {s["source"] for s in role} == {"occupation"} and role[0]["weight"] == 1.0
+    api.build_index(catalog, model_dir=tmp_path / "n", taxonomy=esco, encoder="hash", cache_dir=cache,
+                    use_occupations=False)  # fmt: skip
+    with pytest.raises(InvalidInputError, match="--title needs an index with ESCO occupations"):
+        api.query(model_dir=tmp_path / "n", title="data engineer", k=2)
