@@ -8,6 +8,7 @@ job description or a skill list, optionally minus the skills a person already ha
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ import numpy as np
 from . import __version__
 from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
 from .backends import query_encoder_files, runtime_encoder
+from .cache import neighbour_store
 from .catalog import Catalog, Credential
 from .encoder import Encoder, encode_grouped, load_encoder, normalize_rows
 from .errors import ArtifactError, InvalidInputError, NotFittedError
@@ -73,6 +75,21 @@ def split_skill_list(text: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,;|\n]", text) if item.strip()]
 
 
+def _segment_neighbours(
+    extractor: SkillExtractor, encoder: Encoder, segments: Sequence[Sequence[str]], embeddings: Sequence[np.ndarray]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each credential's segments' nearest surface forms: each distinct segment matched once, and
+    kept in the embedding cache's folder (when there is one) so a re-index matches only new ones."""
+    flat = [text for group in segments for text in group]
+    if not flat:
+        return [(np.zeros((0, 0), np.int32), np.zeros((0, 0), np.float32)) for _ in segments]
+    store = neighbour_store(encoder, extractor.forms_key_, extractor.n_neighbors)
+    logger.info("matching %d credential segments against %d surface forms", len(flat), len(extractor.forms_))
+    indices, similarities = extractor.segment_neighbours(flat, np.vstack(list(embeddings)), store)
+    bounds = np.cumsum([0, *(len(group) for group in segments)])
+    return [(indices[a:b], similarities[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
 class Recommender:
     """Rank micro-credentials by how well they cover a role's skills, and explain each rank."""
 
@@ -118,6 +135,7 @@ class Recommender:
             segments,
             segment_embeddings,
             text_weight=settings.text_weight,
+            neighbours=_segment_neighbours(extractor, encoder, segments, segment_embeddings),
         )
         self._set_state(encoder, extractor, credentials, profiles)
         self.catalog_report_ = catalog.report

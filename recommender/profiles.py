@@ -69,8 +69,10 @@ def build_profiles(
     segment_embeddings: Sequence[np.ndarray],
     *,
     text_weight: float,
+    neighbours: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Profiles:
-    """Assemble the profile matrix from declared skills and skills matched in each text."""
+    """Assemble the profile matrix from declared skills and skills matched in each text
+    (``neighbours``: each credential's segments' nearest forms, when already computed)."""
     strings: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -90,7 +92,8 @@ def build_profiles(
         embeddings = segment_embeddings[row]
         if len(embeddings):
             documents[row] = embeddings.mean(axis=0)
-            for match in extractor.match_embeddings(embeddings, segments[row]):
+            known = neighbours[row] if neighbours is not None else None
+            for match in extractor.match_embeddings(embeddings, segments[row], neighbours=known):
                 weight = text_weight * match.similarity
                 if match.skill not in entries or entries[match.skill][0] < weight:
                     entries[match.skill] = (weight, match.similarity, TEXT, segments[row][match.segment])

@@ -9,11 +9,13 @@ matched are kept as evidence.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .cache import ShardStore, text_key
 from .encoder import Encoder
 from .errors import NotFittedError
 from .neighbors import cosine_index
@@ -31,6 +33,7 @@ DEFAULT_PER_SEGMENT = 2
 SHORT_SEGMENT_WORDS = 2
 DEFAULT_SHORT_THRESHOLD = 0.80
 MAX_EVIDENCE = 3
+_NEIGHBOUR_BLOCK = 512  # segments matched against every surface form at once (bounds the distance matrix)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class SkillExtractor:
         self.form_skill_ = np.asarray(form_skill, dtype=np.int32)
         self.form_embeddings_ = np.asarray(form_embeddings, dtype=np.float32)
         self.index_ = cosine_index(self.form_embeddings_, reference=reference)
+        self.forms_key_ = hashlib.blake2b("\n".join(forms).encode("utf-8"), digest_size=12).hexdigest()
         return self
 
     def _check_fitted(self) -> None:
@@ -113,6 +117,35 @@ class SkillExtractor:
         order = np.lexsort((indices, distances), axis=-1)
         indices, distances = np.take_along_axis(indices, order, -1), np.take_along_axis(distances, order, -1)
         return indices, (1.0 - distances).astype(np.float32)
+
+    def segment_neighbours(
+        self, texts: Sequence[str], embeddings: np.ndarray, store: ShardStore | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``nearest_forms(embeddings, n_neighbors)`` for segments ``texts``, each distinct text computed
+        once, in blocks of ``_NEIGHBOUR_BLOCK`` rows; ``store`` (see ``cache.neighbour_store``) keeps them
+        across runs, so a re-index matches only segments it has not seen."""
+        self._check_fitted()
+        keys = [text_key(text) for text in texts]
+        first: dict[bytes, int] = {}
+        for row, key in enumerate(keys):
+            first.setdefault(key, row)
+        known = store.rows() if store is not None else {}
+        missing = [key for key in first if key not in known]
+        computed: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        for start in range(0, len(missing), _NEIGHBOUR_BLOCK):
+            block = missing[start : start + _NEIGHBOUR_BLOCK]
+            indices, similarities = self.nearest_forms(embeddings[[first[key] for key in block]], self.n_neighbors)
+            indices = indices.astype(np.int32)
+            if store is not None:
+                store.add(block, indices, similarities)
+            else:
+                computed.update(zip(block, zip(indices, similarities, strict=True), strict=True))
+        if not keys:
+            return np.zeros((0, 0), dtype=np.int32), np.zeros((0, 0), dtype=np.float32)
+        if store is not None:
+            indices, similarities = store.get(keys)
+            return indices, similarities
+        return np.stack([computed[key][0] for key in keys]), np.stack([computed[key][1] for key in keys])
 
     def rank_skills(self, embeddings: np.ndarray, top_n: int = 100) -> list[list[tuple[int, float]]]:
         """For each embedding, skills ranked by their best-matching surface form (no threshold)."""
@@ -136,15 +169,17 @@ class SkillExtractor:
         *,
         threshold: float | None = None,
         per_segment: int | None = None,
+        neighbours: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> list[SegmentMatch]:
         """Skills above the threshold for each embedded segment (row order = segment ids).
 
         With ``segments`` (the texts of the rows), short segments need ``short_threshold``.
+        ``neighbours``: the rows' ``nearest_forms`` when already known (``segment_neighbours``).
         """
         threshold = self.threshold if threshold is None else threshold
         per_segment = self.per_segment if per_segment is None else per_segment
         short = max(threshold, self.short_threshold)
-        indices, similarities = self.nearest_forms(embeddings, self.n_neighbors)
+        indices, similarities = neighbours or self.nearest_forms(embeddings, self.n_neighbors)
         matches: list[SegmentMatch] = []
         for segment, (row_indices, row_sims) in enumerate(zip(indices, similarities, strict=True)):
             taken: set[int] = set()

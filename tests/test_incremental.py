@@ -13,6 +13,7 @@ import pytest
 from recommender.api import build_index
 from recommender.artifacts import resolve_version
 from recommender.encoder import HashingEncoder
+from recommender.skills import SkillExtractor
 
 from .helpers import HASH_SETTINGS, TINY_CATALOG
 
@@ -62,18 +63,20 @@ def encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_reindexing_after_edits_encodes_only_new_texts_and_equals_a_full_rebuild(
-    tmp_path: Path, encoded: list[str]
+    tmp_path: Path, encoded: list[str], matched: list[int]
 ) -> None:
     catalog = tmp_path / "catalog.jsonl"
     options = {"encoder": "hash:256", "settings": HASH_SETTINGS, "cache_dir": tmp_path / "cache"}
     build_index(_write(catalog, _catalog()), model_dir=tmp_path / "incremental", **options)  # type: ignore[arg-type]
     cold = len(encoded)
     encoded.clear()
+    matched.clear()
 
     _write(catalog, _catalog(edited=[1, 5, 9]))
     build_index(catalog, model_dir=tmp_path / "incremental", **options)  # type: ignore[arg-type]
     new_texts = set(encoded)
     assert new_texts and all("New module" in text for text in new_texts)
+    assert sum(matched) == len(new_texts)  # only the new segments are matched against the forms
     assert len(encoded) < cold / 10
 
     build_index(catalog, model_dir=tmp_path / "full", encoder="hash:256", settings=HASH_SETTINGS, use_cache=False)
@@ -88,13 +91,32 @@ def test_reindexing_after_edits_encodes_only_new_texts_and_equals_a_full_rebuild
     assert manifests[0]["inputs"] == manifests[1]["inputs"]
 
 
-def test_an_unchanged_catalog_reindexes_without_encoding(tmp_path: Path, encoded: list[str]) -> None:
+@pytest.fixture()
+def matched(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of rows of every call matching embeddings against the surface forms."""
+    rows: list[int] = []
+    real = SkillExtractor.nearest_forms
+
+    def spy(self: SkillExtractor, embeddings: np.ndarray, n_neighbors: int) -> tuple[np.ndarray, np.ndarray]:
+        rows.append(len(embeddings))
+        return real(self, embeddings, n_neighbors)
+
+    monkeypatch.setattr(SkillExtractor, "nearest_forms", spy)
+    return rows
+
+
+def test_an_unchanged_catalog_reindexes_without_encoding_or_matching(
+    tmp_path: Path, encoded: list[str], matched: list[int]
+) -> None:
     catalog = _write(tmp_path / "catalog.jsonl", _catalog())
     options = {"encoder": "hash:256", "settings": HASH_SETTINGS, "cache_dir": tmp_path / "cache"}
     build_index(catalog, model_dir=tmp_path / "a", **options)  # type: ignore[arg-type]
+    assert sum(matched) > 0
     encoded.clear()
+    matched.clear()
     build_index(catalog, model_dir=tmp_path / "b", **options)  # type: ignore[arg-type]
     assert encoded == []
+    assert matched == []  # every segment's nearest forms come from the cache
     assert _files(tmp_path / "a").keys() == _files(tmp_path / "b").keys()
 
 
