@@ -6,16 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .plan_results import PlanResult
-
-
-def _money(cost: float | None, currency: str) -> str:
-    if cost is None:
-        return "?"
-    return "free" if cost == 0 else f"{cost:,.0f} {currency}".strip()
-
-
-def _hours(hours: float | None) -> str:
-    return "?" if hours is None else f"{hours:g} h"
+from .render import format_hours, format_money
 
 
 def print_plan(result: PlanResult, console: Console, *, skills_shown: int = 6) -> None:
@@ -43,12 +34,14 @@ def print_plan(result: PlanResult, console: Console, *, skills_shown: int = 6) -
             title += "".join(f"\n[dim]{line}[/dim]" for line in extra)
             table.add_row(
                 str(step.step), title, covered or "-", f"+{step.gain:.0%} → {step.coverage:.0%}",
-                f"{_hours(step.hours)}\nΣ {step.total_hours:g} h", f"{_money(step.cost, step.currency)}\n"
-                f"Σ {_money(step.total_cost, step.currency)}",
+                f"{format_hours(step.hours)}\nΣ {step.total_hours:g} h", f"{format_money(step.cost, step.currency)}\n"
+                f"Σ {format_money(step.total_cost, step.currency)}",
             )  # fmt: skip
         console.print(table)
     hours = f"{totals.hours:g} h" + (f" (+{totals.hours_unknown} unknown)" if totals.hours_unknown else "")
-    cost = _money(totals.cost, totals.currency) + (f" (+{totals.cost_unknown} unknown)" if totals.cost_unknown else "")
+    cost = format_money(totals.cost, totals.currency) + (
+        f" (+{totals.cost_unknown} unknown)" if totals.cost_unknown else ""
+    )
     console.print(
         f"[bold]Total:[/bold] {totals.credentials} credentials, {hours}, {cost}; coverage {totals.coverage:.0%} "
         f"({totals.covered} of {totals.skills} skills)"

@@ -10,13 +10,15 @@ from rich.table import Table
 from .results import QueryResult, SkillMatch
 
 
-def _money(cost: float | None, currency: str) -> str:
+def format_money(cost: float | None, currency: str) -> str:
+    """A cost for people: "free", "1,200 USD", or "?" when unknown."""
     if cost is None:
         return "?"
     return "free" if cost == 0 else f"{cost:,.0f} {currency}".strip()
 
 
-def _hours(hours: float | None) -> str:
+def format_hours(hours: float | None) -> str:
+    """Hours for people: "12 h", or "?" when unknown."""
     return "?" if hours is None else f"{hours:g} h"
 
 
@@ -44,8 +46,8 @@ def print_query_result(result: QueryResult, console: Console, *, skills_shown: i
         if len(rec.missing_skills) > skills_shown:
             missing += f" … +{len(rec.missing_skills) - skills_shown}"
         title = f"{rec.title}\n[dim]{rec.provider}{' · ' + rec.level if rec.level else ''}[/dim]"
-        table.add_row(str(rec.rank), title, f"{rec.score:.3f}", f"{rec.coverage:.0%}", _hours(rec.hours),
-                      _money(rec.cost, rec.currency), taught or "-", missing or "-")  # fmt: skip
+        table.add_row(str(rec.rank), title, f"{rec.score:.3f}", f"{rec.coverage:.0%}", format_hours(rec.hours),
+                      format_money(rec.cost, rec.currency), taught or "-", missing or "-")  # fmt: skip
     console.print(table)
     for note in result.notes:
         console.print(f"[yellow]Note:[/yellow] {note}")
