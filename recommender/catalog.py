@@ -254,7 +254,9 @@ def catalog_from_records(
     rows_read = derived = 0
     for record in stream:
         rows_read += 1
-        built = _credential(apply_mapping(record.values, resolved), unparsed)
+        # Fields not found in the first records are still read by name from any record (JSON lines
+        # differ: a skills-only row may come after a hundred rows with text only).
+        built = _credential(apply_mapping(record.values, resolved, fields=CATALOG_FIELDS), unparsed)
         if isinstance(built, str):
             skipped.append(SkippedRow(record.row, built))
             continue

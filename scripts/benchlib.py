@@ -107,7 +107,7 @@ def real_credentials() -> list[dict[str, Any]]:
     """The shared edX and Coursera rows as catalog records (title, provider, level, text, skills)."""
     rows: list[dict[str, Any]] = []
     for r in _read(EDX):
-        text = "\n".join(r[c] for c in ("summary", "course_description", "course_syllabus") if r.get(c))
+        text = "\n".join(r[c] for c in ("summary", "course_description", "course_syllabus") if r.get(c, "NA").strip() not in ("", "NA"))
         rows.append({"title": r["title"], "provider": r["institution"], "level": r["Level"], "text": text})
     for r in _read(SHARED / "catalogs" / "coursera_2024_gained_skills.csv"):
         skills = [s.strip() for s in r["Gained Skills"].split(",") if s.strip()]
@@ -115,7 +115,8 @@ def real_credentials() -> list[dict[str, Any]]:
     for r in _read(SHARED / "catalogs" / "coursera_certs_1139_skills.csv"):
         skills = [s.strip(" '\"") for s in r["skills"].strip("{}").split(",") if s.strip(" '\"")]
         rows.append({"title": r["course"], "provider": r["partner"], "level": r["level"].strip(), "skills": skills})
-    return [r for r in rows if r["title"]]
+    # Rows with neither text nor skills would be skipped by `index`: every row of a catalog must count.
+    return [r for r in rows if r["title"] and (r.get("text") or r.get("skills"))]
 
 
 def synthetic_catalog(n: int) -> Iterator[dict[str, Any]]:

@@ -249,3 +249,13 @@ def test_shared_coursera_certs(shared_data: Path) -> None:
     first = catalog.credentials[0]
     assert first.title == "Google Cybersecurity" and first.skills[:2] == ("Network Security", "Python Programming")
     assert first.level == "Beginner" and first.type == "Professional Certificate"
+
+
+def test_jsonl_fields_first_seen_after_the_sampled_rows_are_read(tmp_path: Path) -> None:
+    rows = [{"id": f"t{i}", "title": f"Course {i}", "text": "Write SQL queries."} for i in range(150)]
+    rows.append({"id": "s1", "title": "Excel basics", "skills": ["Excel", "pivot tables"]})
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    catalog = load_catalog(path)
+    assert catalog.report.summary().startswith("151 rows read, 151 loaded, 0 skipped")
+    assert catalog.credentials[-1].skills == ("Excel", "pivot tables")
