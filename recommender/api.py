@@ -30,6 +30,7 @@ from .postings import iter_postings
 from .results import QueryResult, SkillMatch
 from .tabular import parse_mapping
 from .taxonomy import Vocabulary, load_taxonomy
+from .trained import calibrated_settings, default_encoder_for
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,10 @@ def build_index(
     )  # fmt: skip
     logger.info("catalog: %s", loaded.report.summary())
     vocabulary = load_taxonomy(taxonomy) if taxonomy is not None else None
+    if encoder is None:
+        encoder = default_encoder_for(vocabulary)
+    if settings is None:
+        settings = calibrated_settings(Settings(), encoder)
     text_encoder = load_encoder(encoder)
     if use_cache:
         text_encoder = CachedEncoder(text_encoder, cache_dir)
@@ -287,3 +292,28 @@ def export_alignments(
     from .export import export_alignments as export
 
     return export(open_index(model_dir, progress=progress), ids=ids, min_weight=min_weight, sources=sources)
+
+
+def train_encoder(
+    data: str | Path,
+    out: str | Path,
+    *,
+    mode: str = "adapter",
+    base: str | Path | None = None,
+    max_steps: int | None = None,
+    epochs: float | None = None,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    eval_every: int | None = None,
+    sources: Sequence[str] | None = None,
+    calibrate: bool = True,
+    on_step: Callable[[int, int, float], None] | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Domain-adapt the encoder on the shared data folder (``recommender train``); see recommender/train.py."""
+    from .train import config_for, train_from_data
+
+    config = config_for(
+        mode, max_steps=max_steps, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+        eval_every=eval_every,
+    )  # fmt: skip
+    return train_from_data(data, out, base=base, config=config, sources=sources, calibrate=calibrate, on_step=on_step)

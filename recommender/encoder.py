@@ -119,6 +119,8 @@ def _weights_fingerprint(folder: Path) -> str:
             continue
         if path.name.startswith(".") or "onnx" in path.parts or "openvino" in path.parts:
             continue
+        if path.name == "recommender-train.json":  # trained.TRAINING_RECORD: figures, not weights
+            continue
         digest.update(str(path.relative_to(folder)).encode())
         stat = path.stat()
         if stat.st_size > 1 << 20:

@@ -6,12 +6,14 @@ sentence-transformers model to ``model.onnx`` beside its ``tokenizer.json`` and 
 ``modules.json``, ``1_Pooling/config.json`` and ``sentence_bert_config.json``). ``OnnxEncoder``
 (query time) imports only onnxruntime, tokenizers and numpy — about 0.2 s instead of the
 10 s ``import sentence_transformers`` takes — and gives the same vectors (cosine ≥ 0.9999, tested
-on real sentences). Models with modules other than Transformer → Pooling → Normalize are not
-exported; their indexes answer queries through sentence-transformers.
+on real sentences). Modules after pooling (Normalize, and Dense layers such as the one
+``recommender train`` adds) run in numpy from weights saved beside the model. Other pipelines are
+not exported; their indexes answer queries through sentence-transformers.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -31,11 +33,10 @@ logger = logging.getLogger(__name__)
 CONFIG = "onnx.json"
 MODEL = "model.onnx"
 TOKENIZER = "tokenizer.json"
-_MODULES = {
-    "sentence_transformers.models.Transformer",
-    "sentence_transformers.models.Pooling",
-    "sentence_transformers.models.Normalize",
-}
+# Module kinds by class name (sentence-transformers 2–5 name them ``sentence_transformers.models.X``,
+# 6.x ``sentence_transformers.base.modules.x.X``): a Transformer, a Pooling, then any Normalize / Dense.
+_AFTER_POOLING = {"Normalize", "Dense"}
+_ACTIVATIONS = {"Tanh": np.tanh, "Identity": lambda x: x}
 THREADS_ENV = "RECOMMENDER_ONNX_THREADS"  # default: one per core
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _POOLING = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls", "pooling_mode_max_tokens": "max"}
@@ -48,24 +49,48 @@ def runtime_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "tokenizers"))
 
 
+def _kind(module: dict[str, Any]) -> str:
+    return str(module["type"]).rsplit(".", 1)[-1]
+
+
 def pooling_of(model_path: Path) -> dict[str, Any] | None:
-    """How the model pools and normalises, or None when the pipeline cannot be exported."""
+    """How the model pools and what follows (normalise, dense layers), or None when the pipeline cannot
+    be exported: it must be Transformer → Pooling (one mode) → any Normalize / Dense (tanh or identity)."""
     modules_file = model_path / "modules.json"
     if not modules_file.exists() or not (model_path / TOKENIZER).exists():
         return None
     modules = json.loads(modules_file.read_text(encoding="utf-8"))
-    if {m["type"] for m in modules} - _MODULES or not any(m["type"].endswith("Pooling") for m in modules):
+    kinds = [_kind(m) for m in modules]
+    if kinds[:2] != ["Transformer", "Pooling"] or set(kinds[2:]) - _AFTER_POOLING:
         return None
-    pooling_dir = next(m["path"] for m in modules if m["type"].endswith("Pooling"))
-    pooling = json.loads((model_path / pooling_dir / "config.json").read_text(encoding="utf-8"))
-    modes = [mode for key, mode in _POOLING.items() if pooling.get(key)]
-    if len(modes) != 1 or any(v for k, v in pooling.items() if k.startswith("pooling_mode") and k not in _POOLING):
+    pooling = json.loads((model_path / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+    if isinstance(pooling.get("pooling_mode"), str):  # sentence-transformers 6: one named mode
+        modes = [pooling["pooling_mode"]] if pooling["pooling_mode"] in _POOLING.values() else []
+    else:
+        modes = [mode for key, mode in _POOLING.items() if pooling.get(key)]
+        if any(v for k, v in pooling.items() if k.startswith("pooling_mode") and k not in _POOLING):
+            return None
+    if len(modes) != 1:
         return None
+    post: list[dict[str, Any]] = []
+    for module, kind in zip(modules[2:], kinds[2:], strict=True):
+        if kind == "Normalize":
+            post.append({"op": "normalize"})
+            continue
+        dense = json.loads((model_path / module["path"] / "config.json").read_text(encoding="utf-8"))
+        activation = str(dense.get("activation_function", "torch.nn.modules.activation.Tanh")).rsplit(".", 1)[-1]
+        if activation not in _ACTIVATIONS or dense.get("module_input_name", "sentence_embedding") != (
+            "sentence_embedding"
+        ):
+            return None
+        post.append({"op": "dense", "file": f"dense-{module['idx']}.npz", "activation": activation,
+                     "residual": bool(dense.get("use_residual", False))})  # fmt: skip
     bert_config_file = model_path / "sentence_bert_config.json"
     bert_config = json.loads(bert_config_file.read_text(encoding="utf-8")) if bert_config_file.exists() else {}
     return {
         "pooling": modes[0],
-        "normalize": any(m["type"].endswith("Normalize") for m in modules),
+        "post": post,
+        "normalize": bool(post) and post[-1]["op"] == "normalize",  # what indexes before "post" read
         "do_lower_case": bool(bert_config.get("do_lower_case", False)),
     }
 
@@ -107,6 +132,15 @@ def export_onnx(st_model: Any, model_path: Path, out: Path, fingerprint: str) ->
                 output_names=["last_hidden_state"], dynamic_axes=dynamic, opset_version=17, dynamo=False,
             )  # fmt: skip
         shutil.copyfile(model_path / TOKENIZER, temporary / TOKENIZER)
+        for step in pooling["post"]:
+            if step["op"] == "dense":  # its weights, read from the loaded module (no torch at query time)
+                module = st_model[int(step["file"].split("-")[1].split(".")[0])]
+                arrays = {"weight": module.linear.weight.detach().cpu().numpy().astype(np.float32)}
+                if module.linear.bias is not None:
+                    arrays["bias"] = module.linear.bias.detach().cpu().numpy().astype(np.float32)
+                if step["residual"] and hasattr(module, "residual"):
+                    arrays["residual_weight"] = module.residual.weight.detach().cpu().numpy().astype(np.float32)
+                np.savez(temporary / step["file"], **arrays)
         config = {
             **pooling,
             "inputs": names,
@@ -198,9 +232,29 @@ class OnnxEncoder:
             vectors = np.where(mask > 0, hidden, -1e9).max(axis=1)
         else:
             vectors = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-        if self.config["normalize"]:
-            vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+        for step in self._post:
+            if step["op"] == "normalize":
+                vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+            else:
+                out = _ACTIVATIONS[step["activation"]](vectors @ step["weight"].T + step.get("bias", 0.0))
+                if step["residual"]:
+                    out = out + (vectors @ step["residual_weight"].T if "residual_weight" in step else vectors)
+                vectors = out
         return np.asarray(vectors, dtype=np.float32)
+
+    @functools.cached_property
+    def _post(self) -> list[dict[str, Any]]:
+        """The steps after pooling, dense weights loaded (indexes made before "post": normalise or not)."""
+        steps = self.config.get("post")
+        if steps is None:
+            return [{"op": "normalize"}] if self.config["normalize"] else []
+        loaded = []
+        for step in steps:
+            if step["op"] == "dense":
+                with np.load(self.folder / step["file"], allow_pickle=False) as arrays:
+                    step = {**step, **{name: arrays[name] for name in arrays.files}}
+            loaded.append(step)
+        return loaded
 
     def encode(self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:
         """Unit vectors for ``texts``.

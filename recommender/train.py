@@ -16,10 +16,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import shutil
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .encoder import Encoder
 from .errors import InvalidInputError
 from .metrics import mean_reciprocal_rank, rp_at_k
 from .tabular import PathLike
@@ -35,6 +34,12 @@ from .training_data import Pair
 
 logger = logging.getLogger(__name__)
 
+_METHOD = {
+    "adapter": "a residual layer (`tanh(Wx + b) + x`, sentence-transformers' Dense module) trained on the frozen "
+    "encoder's embeddings with MultipleNegativesRankingLoss's cross-entropy over all skill labels.",
+    "full": "every weight fine-tuned with MultipleNegativesRankingLoss, one hard negative per pair (a skill whose "
+    "label the base encoder finds close to the positive's).",
+}
 MODEL_CARD = "README.md"  # outside the encoder fingerprint (encoder._weights_fingerprint skips .md)
 
 
@@ -42,10 +47,12 @@ MODEL_CARD = "README.md"  # outside the encoder fingerprint (encoder._weights_fi
 class TrainConfig:
     """Settings of one training run (recorded in the model card)."""
 
+    mode: str = "adapter"  # "adapter": train a residual layer on frozen embeddings; "full": every weight
     batch_size: int = 64
     max_steps: int | None = None  # None: ``epochs`` passes over the pairs
     epochs: float = 1.0
     learning_rate: float = 5e-5
+    weight_decay: float = 0.0
     warmup_ratio: float = 0.1
     max_seq_length: int = 64
     scale: float = 20.0
@@ -53,7 +60,24 @@ class TrainConfig:
     negative_ranks: tuple[int, int] = (3, 30)  # a negative is drawn from the positive's nearest labels in this range
     eval_every: int = 150
     eval_forms: str = "labels"  # "labels" (fast) or "all" (labels + aliases, the extractor's ranking)
+    eval_start: bool = True  # also score the base model (step 0): a checkpoint must beat it to be kept
     seed: int = 42
+
+
+MODE_DEFAULTS: dict[str, dict[str, Any]] = {
+    # A step of the adapter is a 384×384 product: many cheap steps, scored with labels and aliases.
+    "adapter": {"batch_size": 128, "learning_rate": 1e-3, "epochs": 1.0, "eval_every": 50, "eval_forms": "all"},
+    # A step of full fine-tuning is a transformer forward/backward (≈3 s on 2 free cores at batch 64).
+    "full": {"batch_size": 64, "learning_rate": 5e-5, "epochs": 1.0, "eval_every": 150, "eval_forms": "labels"},
+}
+
+
+def config_for(mode: str, **overrides: Any) -> TrainConfig:
+    """The default configuration of ``mode`` ("adapter" or "full"), with the ``overrides`` that are not None."""
+    if mode not in MODE_DEFAULTS:
+        raise InvalidInputError(f"mode must be 'adapter' or 'full', got {mode!r}")
+    settings = {**MODE_DEFAULTS[mode], **{k: v for k, v in overrides.items() if v is not None}}
+    return TrainConfig(mode=mode, **settings)
 
 
 @dataclass(frozen=True)
@@ -94,7 +118,9 @@ def load_validation(paths: Sequence[PathLike], vocabulary: Vocabulary) -> list[V
     return sets
 
 
-def rank_by_forms(queries: np.ndarray, forms: np.ndarray, form_skill: np.ndarray, n_skills: int, depth: int = 100) -> list[list[int]]:
+def rank_by_forms(
+    queries: np.ndarray, forms: np.ndarray, form_skill: np.ndarray, n_skills: int, depth: int = 100
+) -> list[list[int]]:
     """Skills ranked for each query by their best-matching form (max cosine), ``depth`` deep."""
     order = np.argsort(form_skill, kind="stable")
     starts = np.searchsorted(form_skill[order], np.arange(n_skills))
@@ -107,78 +133,39 @@ def rank_by_forms(queries: np.ndarray, forms: np.ndarray, form_skill: np.ndarray
     return ranked
 
 
+def validation_metrics(ranked: Sequence[Sequence[Sequence[int]]], sets: Sequence[ValidationSet]) -> dict[str, float]:
+    """RP@5, RP@10 and MRR of each set's rankings, and ``score``: the mean RP@5 over the sets."""
+    scores: dict[str, float] = {}
+    for runs, vset in zip(ranked, sets, strict=True):
+        gold = list(vset.gold)
+        scores[f"{vset.name}/rp@5"] = rp_at_k(gold, runs, 5)
+        scores[f"{vset.name}/rp@10"] = rp_at_k(gold, runs, 10)
+        scores[f"{vset.name}/mrr"] = mean_reciprocal_rank(gold, runs)
+    scores["score"] = float(np.mean([scores[f"{s.name}/rp@5"] for s in sets]))
+    return scores
+
+
 def validation_scores(
     encode: Callable[[list[str]], np.ndarray], sets: Sequence[ValidationSet], vocabulary: Vocabulary, forms: str
 ) -> dict[str, float]:
-    """RP@5, RP@10 and MRR per validation set, and ``score``: the mean RP@5 over the sets."""
+    """Rank every skill for each validation sentence with ``encode`` (by labels, or all forms) and score."""
     if forms == "labels":
         texts = [s.label for s in vocabulary.skills]
         form_skill = np.arange(len(vocabulary), dtype=np.int32)
     else:
         texts, form_skill = vocabulary.surface_forms()
     form_vectors = encode(texts)
-    scores: dict[str, float] = {}
-    for vset in sets:
-        ranked = rank_by_forms(encode(list(vset.texts)), form_vectors, np.asarray(form_skill), len(vocabulary))
-        gold = list(vset.gold)
-        scores[f"{vset.name}/rp@5"] = rp_at_k(gold, ranked, 5)
-        scores[f"{vset.name}/rp@10"] = rp_at_k(gold, ranked, 10)
-        scores[f"{vset.name}/mrr"] = mean_reciprocal_rank(gold, ranked)
-    scores["score"] = float(np.mean([scores[f"{s.name}/rp@5"] for s in sets]))
-    return scores
+    ranked = [rank_by_forms(encode(list(v.texts)), form_vectors, np.asarray(form_skill), len(vocabulary)) for v in sets]
+    return validation_metrics(ranked, sets)
 
 
-def neighbour_table(label_vectors: np.ndarray, depth: int) -> np.ndarray:
-    """For each skill, the ``depth`` other skills with the closest labels, nearest first."""
-    depth = min(depth, len(label_vectors) - 1)
-    table = np.zeros((len(label_vectors), depth), dtype=np.int32)
-    for start in range(0, len(label_vectors), 512):
-        sims = label_vectors[start : start + 512] @ label_vectors.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, rows + start] = -np.inf
-        top = np.argpartition(-sims, depth, axis=1)[:, :depth]
-        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1)
-        table[start : start + len(rows)] = np.take_along_axis(top, order, axis=1)
-    return table
-
-
-def make_batches(pairs: Sequence[Pair], batch_size: int, rng: random.Random) -> list[list[Pair]]:
-    """Shuffle and cut into batches in which no anchor and no skill repeats (in-batch negatives must be
-    negatives); pairs that do not fit wait for a later batch."""
-    pending = list(pairs)
-    rng.shuffle(pending)
-    batches: list[list[Pair]] = []
-    while pending:
-        batch: list[Pair] = []
-        anchors: set[str] = set()
-        skills: set[int] = set()
-        rest: list[Pair] = []
-        for pair in pending:
-            if len(batch) < batch_size and pair.anchor not in anchors and pair.skill not in skills:
-                batch.append(pair)
-                anchors.add(pair.anchor)
-                skills.add(pair.skill)
-            else:
-                rest.append(pair)
-        if len(batch) < 2:
-            break
-        batches.append(batch)
-        pending = rest
-    return batches
-
-
-def _positives_of(pairs: Sequence[Pair]) -> dict[str, set[int]]:
-    positives: dict[str, set[int]] = {}
-    for pair in pairs:
-        positives.setdefault(pair.anchor, set()).add(pair.skill)
-    return positives
-
-
-def _save_atomically(model: Any, output: Path, max_seq_length: int) -> None:
+def save_model(model: Any, output: Path, max_seq_length: int | None = None) -> None:
+    """Write a SentenceTransformer to ``output`` atomically (a temporary folder renamed into place)."""
     temporary = output.with_name(f".{output.name}.tmp")
     shutil.rmtree(temporary, ignore_errors=True)
     training_length = model.max_seq_length
-    model.max_seq_length = max_seq_length  # inference keeps the base model's length
+    if max_seq_length is not None:
+        model.max_seq_length = max_seq_length  # inference keeps the base model's length
     try:
         model.save(str(temporary), create_model_card=False)
     finally:
@@ -199,107 +186,41 @@ def train_encoder(
     validation: Sequence[ValidationSet] = (),
     base: str | Path | None = None,
     config: TrainConfig | None = None,
-    label_vectors: np.ndarray | None = None,
+    encoder: Encoder | None = None,
     on_step: Callable[[int, int, float], None] | None = None,
 ) -> TrainResult:
-    """Fine-tune ``base`` (default: the packaged all-MiniLM-L6-v2) on ``pairs``; write the best checkpoint.
+    """Fine-tune ``base`` (a sentence-transformers folder; default: the packaged all-MiniLM-L6-v2) on
+    ``pairs`` and write the checkpoint with the best validation score to ``output``.
 
-    ``label_vectors`` are the base encoder's embeddings of every skill label (for hard negatives; computed
-    when not given). Without ``validation`` the last step is kept. ``on_step(step, total, loss)`` reports progress.
+    ``encoder`` is the base model as an :class:`Encoder` (wrap it in ``CachedEncoder`` to reuse embeddings;
+    built when not given). Without ``validation`` the last step is kept. ``on_step(step, total, loss)``
+    reports progress.
     """
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-    from transformers import get_linear_schedule_with_warmup
-
-    from .encoder import default_model_path
+    from .encoder import SentenceTransformerEncoder, default_model_path
 
     config = config or TrainConfig()
     if not pairs:
         raise InvalidInputError("no training pairs: check the data folders given to train")
+    if config.mode not in ("adapter", "full"):
+        raise InvalidInputError(f"mode must be 'adapter' or 'full', got {config.mode!r}")
     if config.eval_forms not in ("labels", "all"):
         raise InvalidInputError(f"eval_forms must be 'labels' or 'all', got {config.eval_forms!r}")
+    base_path = Path(base) if base is not None else default_model_path()
+    encoder = encoder or SentenceTransformerEncoder(None if base is None else base_path)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    random.seed(config.seed)
-    np.random.seed(config.seed)
-    torch.manual_seed(config.seed)
-    rng = random.Random(config.seed)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    model = SentenceTransformer(str(base or default_model_path()), device="cpu")
-    inference_length = int(model.max_seq_length or 256)
-    model.max_seq_length = config.max_seq_length
-    labels = [s.label for s in vocabulary.skills]
+    if config.mode == "adapter":
+        from .train_adapter import train_adapter
 
-    def encode(texts: list[str]) -> np.ndarray:
-        return np.asarray(model.encode(texts, batch_size=128, normalize_embeddings=True, convert_to_numpy=True))
+        result: TrainResult = train_adapter(
+            pairs, vocabulary, output, encoder=encoder, base_path=base_path, config=config,
+            validation=validation, on_step=on_step,
+        )  # fmt: skip
+        return result
+    from .train_full import train_full
 
-    negatives = None
-    if config.hard_negatives:
-        vectors = label_vectors if label_vectors is not None else encode(labels)
-        negatives = neighbour_table(np.asarray(vectors, dtype=np.float32), config.negative_ranks[1])
-    positives = _positives_of(pairs)
-    batches_per_epoch = len(make_batches(pairs, config.batch_size, random.Random(config.seed)))
-    total = config.max_steps or max(1, round(batches_per_epoch * config.epochs))
-    loss_fn = MultipleNegativesRankingLoss(model, scale=config.scale)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
-    schedule = get_linear_schedule_with_warmup(optimizer, round(config.warmup_ratio * total), total)
-    history: list[dict[str, Any]] = []
-    best_step, best_score = -1, -1.0
-    started = time.monotonic()
-
-    def evaluate(step: int) -> None:
-        nonlocal best_step, best_score
-        if not validation:
-            return
-        model.eval()
-        with torch.no_grad():
-            scores = validation_scores(encode, validation, vocabulary, config.eval_forms)
-        model.train()
-        history.append({"step": step, "seconds": round(time.monotonic() - started, 1), **scores})
-        figures = ", ".join(f"{k} {100 * v:.1f}" for k, v in scores.items() if k.endswith("rp@5"))
-        logger.info("step %d: %s (mean RP@5 %.1f)", step, figures, 100 * scores["score"])
-        if scores["score"] > best_score:
-            best_step, best_score = step, scores["score"]
-            if step > 0:
-                _save_atomically(model, output, inference_length)
-
-    evaluate(0)
-    model.train()
-    step, epoch = 0, 0
-    while step < total:
-        for batch in make_batches(pairs, config.batch_size, random.Random(config.seed + epoch)):
-            if step >= total:
-                break
-            columns = [[p.anchor for p in batch], [labels[p.skill] for p in batch]]
-            if negatives is not None:
-                low, high = config.negative_ranks
-                columns.append([labels[_draw_negative(negatives[p.skill, low:high], positives[p.anchor], rng)] for p in batch])
-            features = [model.preprocess(column) for column in columns]
-            loss = loss_fn(features, None)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            step += 1
-            if on_step is not None:
-                on_step(step, total, float(loss.item()))
-            if step % config.eval_every == 0 and step < total:
-                evaluate(step)
-        epoch += 1
-    evaluate(total)
-    if not validation or best_step < 0:
-        best_step = total
-        _save_atomically(model, output, inference_length)
-    seconds = time.monotonic() - started
-    counts = dict(Counter(p.source for p in pairs))
-    return TrainResult(output, best_step, best_score, total, seconds, history, counts)
-
-
-def _draw_negative(candidates: np.ndarray, exclude: set[int], rng: random.Random) -> int:
-    choices = [int(c) for c in candidates if int(c) not in exclude]
-    return rng.choice(choices) if choices else int(candidates[-1])
+    labels = encoder.encode([s.label for s in vocabulary.skills]) if config.hard_negatives else None
+    return train_full(pairs, vocabulary, output, base_path, config, validation, labels, on_step)
 
 
 def write_model_card(output: PathLike, result: TrainResult, config: TrainConfig, extra: dict[str, Any]) -> Path:
@@ -314,8 +235,9 @@ def write_model_card(output: PathLike, result: TrainResult, config: TrainConfig,
         "---",
         f"# {output.name}",
         "",
-        "all-MiniLM-L6-v2 fine-tuned by `recommender train` to rank ESCO skills for job-ad sentences "
-        "(MultipleNegativesRankingLoss, one hard negative per pair). Use it as `--encoder PATH`.",
+        "all-MiniLM-L6-v2 domain-adapted by `recommender train` to rank ESCO skills for job-ad sentences: "
+        + _METHOD[config.mode]
+        + " Use it as `--encoder PATH`.",
         "",
         "## Data (pairs per source)",
         "",
@@ -326,7 +248,12 @@ def write_model_card(output: PathLike, result: TrainResult, config: TrainConfig,
         "## Training",
         "",
         f"- steps: {result.steps} (best checkpoint: step {result.best_step}), batch {config.batch_size}, "
-        f"lr {config.learning_rate}, max_seq_length {config.max_seq_length} (inference keeps the base length)",
+        f"lr {config.learning_rate}"
+        + (
+            f", max_seq_length {config.max_seq_length} (inference keeps the base length)"
+            if config.mode == "full"
+            else ""
+        ),
         f"- time: {result.seconds / 60:.1f} min on CPU ({os.cpu_count()} cores)",
         f"- checkpoint selection: mean RP@5 on TECH + HOUSE validation, ranking by {config.eval_forms}",
         "",
@@ -343,8 +270,139 @@ def write_model_card(output: PathLike, result: TrainResult, config: TrainConfig,
         "",
     ]
     for title, value in extra.items():
-        lines += [f"## {title}", "", value if isinstance(value, str) else "```json\n" + json.dumps(value, indent=2) + "\n```", ""]
+        lines += [
+            f"## {title}",
+            "",
+            value if isinstance(value, str) else "```json\n" + json.dumps(value, indent=2) + "\n```",
+            "",
+        ]
     lines += ["Data: ESCO, European Commission, CC BY 4.0; SkillSpan (MIT); TECH (CC BY 4.0) and HOUSE (MIT)."]
     path = output / MODEL_CARD
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- threshold calibration and the whole run
+THRESHOLDS = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 … 0.90
+PER_SEGMENT = (1, 2, 3)
+
+
+def calibrate_threshold(encoder: Encoder, vocabulary: Vocabulary, paths: Sequence[PathLike]) -> dict[str, Any]:
+    """Choose the skill-presence threshold for ``encoder`` on validation files, as scripts/tune_threshold.py
+    does: every sentence goes through the extractor's segments and nearest forms; micro-F1 of the extracted
+    skill sets (sentences without a skill count: what is found there is a false positive), pooled over the
+    files, for each threshold × per-segment cap. Segments of at most two words keep the default's margin
+    (``DEFAULT_SHORT_THRESHOLD - DEFAULT_THRESHOLD`` above the threshold)."""
+    from .evaluate import read_skill_benchmark
+    from .segment import split_segments
+    from .skills import (
+        DEFAULT_SHORT_THRESHOLD,
+        DEFAULT_THRESHOLD,
+        SHORT_SEGMENT_WORDS,
+        SkillExtractor,
+    )
+
+    extractor = SkillExtractor().fit(vocabulary, encoder, reference=False)
+    margin = DEFAULT_SHORT_THRESHOLD - DEFAULT_THRESHOLD
+    counts = {(t, n): np.zeros(3) for t in THRESHOLDS for n in PER_SEGMENT}
+    for path in paths:
+        texts, gold, _ = read_skill_benchmark(path, vocabulary)
+        segments = [split_segments(text) or [text] for text in texts]
+        flat = [s for segs in segments for s in segs]
+        ranked = iter(extractor.rank_skills(encoder.encode(flat), top_n=max(PER_SEGMENT)))
+        candidates = [[(len(s.split()), next(ranked)) for s in segs] for segs in segments]
+        for g, sentence in zip(gold, candidates, strict=True):
+            for (t, n), total in counts.items():
+                found = {
+                    skill
+                    for words, ranking in sentence
+                    for skill, sim in ranking[:n]
+                    if sim >= (t + margin if words <= SHORT_SEGMENT_WORDS else t)
+                }
+                total += (len(found & g), len(found), len(g))
+
+    def f1(c: np.ndarray) -> tuple[float, float, float]:
+        p = c[0] / c[1] if c[1] else 0.0
+        r = c[0] / c[2] if c[2] else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    (t, n), best = max(counts.items(), key=lambda item: (f1(item[1])[2], item[0][0]))
+    p, r, f = f1(best)
+    return {
+        "threshold": t,
+        "per_segment": n,
+        "short_threshold": round(t + margin, 3),
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "default_settings_f1": round(f1(counts[(DEFAULT_THRESHOLD, 2)])[2], 4),
+    }
+
+
+def train_from_data(
+    shared: PathLike,
+    output: PathLike,
+    *,
+    base: str | Path | None = None,
+    config: TrainConfig | None = None,
+    sources: Sequence[str] | None = None,
+    caps: dict[str, int] | None = None,
+    cache_dir: PathLike | None = None,
+    calibrate: bool = True,
+    on_step: Callable[[int, int, float], None] | None = None,
+) -> tuple[TrainResult, dict[str, Any]]:
+    """The whole ``recommender train`` run on the shared data folder: build pairs, train, pick the best
+    checkpoint on TECH/HOUSE validation, score it with labels + aliases, calibrate its threshold, write
+    the model card. Returns the result and the card's extra sections."""
+    from .cache import CachedEncoder
+    from .encoder import load_encoder
+    from .taxonomy import load_taxonomy
+    from .training_data import DEFAULT_SOURCES, build_pairs
+
+    config = config or TrainConfig()
+    root = Path(shared)
+    if not (root / "esco").is_dir():
+        raise InvalidInputError(f"{root} has no esco/ folder: pass --data the shared data folder (../shared/data)")
+    started = time.monotonic()
+    vocabulary = load_taxonomy(root / "esco")
+    encoder = CachedEncoder(load_encoder(None if base is None else str(base)), cache_dir)
+    logger.info("building training pairs from %s", root)
+    pairs = build_pairs(root, vocabulary, encoder=encoder, sources=sources or DEFAULT_SOURCES, caps=caps)
+    bench = root / "benchmarks" / "skill_extraction"
+    paths = [p for p in (bench / "tech_validation_annotations.csv", bench / "house_validation_annotations.csv")]
+    validation = load_validation([p for p in paths if p.is_file()], vocabulary)
+    result = train_encoder(
+        pairs, vocabulary, output, validation=validation, base=base, config=config, encoder=encoder, on_step=on_step
+    )
+    extra: dict[str, Any] = {}
+    record: dict[str, Any] = {"steps": result.steps, "best_step": result.best_step, "config": asdict(config)}
+    if validation:
+        trained = CachedEncoder(load_encoder(str(result.output)), cache_dir)
+        final = validation_scores(trained.encode, validation, vocabulary, "all")
+        extra["Validation of the kept checkpoint (labels + aliases, max cosine; %)"] = "\n".join(
+            f"- {key}: {100 * value:.1f}" for key, value in final.items()
+        )
+        base_score = next((h["score"] for h in result.history if h["step"] == 0), None)
+        record.update(validation=final, best_validation=result.best_score, base_validation=base_score)
+        # The trained encoder may become the ESCO default (trained.py) only if it beat the base model.
+        record["wins_on_validation"] = base_score is not None and result.best_score > base_score
+        if calibrate:
+            calibration = calibrate_threshold(trained, vocabulary, [p for p in paths if p.is_file()])
+            extra["Skill-presence threshold (calibrated on TECH + HOUSE validation)"] = calibration
+            record["calibration"] = calibration
+    record["seconds"] = round(time.monotonic() - started, 1)
+    extra["Run"] = f"{record['seconds'] / 60:.1f} min in all (pairs, training, scoring, calibration)"
+    write_training_record(result.output, record)
+    write_model_card(result.output, result, config, extra)
+    return result, extra
+
+
+def write_training_record(output: PathLike, record: dict[str, Any]) -> Path:
+    """``recommender-train.json`` beside the model, written atomically (read by trained.py)."""
+    from .trained import TRAINING_RECORD
+
+    path = Path(output) / TRAINING_RECORD
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(record, indent=2, default=str) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
     return path

@@ -38,6 +38,7 @@ from .taxonomy import Vocabulary, normalize_label
 logger = logging.getLogger(__name__)
 
 SOURCES = ("sentence", "span", "alias", "description", "broader", "catalog", "tags")
+DEFAULT_SOURCES = ("sentence", "span", "alias", "description", "broader", "catalog")  # job titles → tags: noise
 MAX_FORM_WORDS = 6
 _TOKEN = re.compile(r"[\w+#]+(?:[.\-/'][\w+#]+)*[+#]*")
 _ESCO_SKILL_TYPE = "KnowledgeSkillCompetence"
@@ -348,8 +349,10 @@ def build_pairs(
             if (root / "catalogs" / name).is_file():
                 pairs += name_pairs(coursera_skills(root / "catalogs" / name), matcher, "catalog")
     if "tags" in sources and (root / "postings" / "wuzzuf" / "job_skills.csv").is_file():
-        wuzzuf_root = root / "postings" / "wuzzuf"
-        pairs += name_pairs(wuzzuf_tags(wuzzuf_root / "job_postings_with_id.csv", wuzzuf_root / "job_skills.csv"), matcher, "tags")
+        folder = root / "postings" / "wuzzuf"
+        pairs += name_pairs(
+            wuzzuf_tags(folder / "job_postings_with_id.csv", folder / "job_skills.csv"), matcher, "tags"
+        )
     pairs = [p for p in dict.fromkeys(pairs) if sentence_key(p.anchor) not in excluded]
     return _capped(pairs, {**DEFAULT_CAPS, **(caps or {})}, seed)
 

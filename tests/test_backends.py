@@ -249,3 +249,32 @@ def test_identical_surface_forms_tie_in_form_order(reference: bool) -> None:
     for row_indices, row_similarities in zip(indices, similarities, strict=True):
         keys = list(zip(-row_similarities, row_indices, strict=True))
         assert keys == sorted(keys)  # best first; exact ties by form index, whichever index answered
+
+
+@pytest.mark.real_model
+def test_onnx_export_runs_dense_layers_after_pooling(tmp_path: Path) -> None:
+    """A trained encoder (base + residual Dense + Normalize, as `recommender train` writes it, saved
+    with sentence-transformers' current module names) exports too, and gives the same vectors."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from recommender.encoder import default_model_path
+    from recommender.onnx_encoder import OnnxEncoder, export_onnx
+    from recommender.train_adapter import _adapter
+
+    torch.manual_seed(0)
+    base = SentenceTransformer(str(default_model_path()), device="cpu")
+    layer = _adapter(384)
+    with torch.no_grad():
+        layer.linear.weight.normal_(0, 0.05)
+        layer.linear.bias.normal_(0, 0.05)
+    from sentence_transformers.sentence_transformer.modules import Normalize
+
+    SentenceTransformer(modules=[*base, layer, Normalize()], device="cpu").save(str(tmp_path / "trained"))
+    reference = load_encoder(str(tmp_path / "trained"))
+    folder = export_onnx(reference._load(), reference.model_path, tmp_path / "onnx", reference.fingerprint())  # type: ignore[attr-defined]
+    assert folder is not None and list(folder.glob("dense-*.npz"))
+    sentences = [*QUERIES, "SQL", "x " * 400]
+    got, want = OnnxEncoder(folder, spec="trained").encode(sentences), reference.encode(sentences)
+    assert np.sum(got * want, axis=1).min() >= 0.9999
+    assert np.sum(want * load_encoder("default").encode(sentences), axis=1).min() < 0.999  # the layer matters
