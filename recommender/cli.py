@@ -447,7 +447,11 @@ def evaluate_skills(
     taxonomy: Annotated[Path, typer.Option(help="Skill vocabulary, e.g. ../shared/data/esco.")],
     encoder: EncoderOption = None,
     forms: Annotated[
-        str, typer.Option(help="Rank by 'all' surface forms (labels + aliases), 'labels' only, or 'both'.")
+        str,
+        typer.Option(
+            help="Rank by 'labels' only, 'all' surface forms (labels + aliases), 'hybrid' (all + exact forms "
+            "+ character n-grams), 'both' (labels and all) or 'every' (the three)."
+        ),
     ] = "all",
     labels: Annotated[
         Path | None,
@@ -461,7 +465,7 @@ def evaluate_skills(
     from .taxonomy import load_taxonomy
 
     _setup_logging(verbose)
-    chosen = ["labels", "all"] if forms == "both" else [forms]
+    chosen = {"both": ["labels", "all"], "every": list(evaluate.FORM_SETTINGS)}.get(forms, [forms])
     vocabulary = load_taxonomy(taxonomy)
     results = [evaluate.evaluate_skills(data, vocabulary, encoder=encoder, forms=f, labels=labels) for f in chosen]
     _print_evaluations(results, output)

@@ -24,6 +24,7 @@ from .encoder import Encoder, encode_grouped, load_encoder, normalize_rows
 from .errors import InvalidInputError
 from .metrics import mean_average_precision, mean_reciprocal_rank, recall_at_k, rp_at_k, success_at_k
 from .occupations import OccupationIndex, load_occupations
+from .ranker import SkillRanker
 from .roles import BlendSettings, RoleBlender
 from .segment import split_segments
 from .skills import SkillExtractor
@@ -33,6 +34,7 @@ from .taxonomy import Vocabulary, load_taxonomy, normalize_label
 logger = logging.getLogger(__name__)
 
 LABEL_LIST = "skills_en_label.txt"  # the TECH/HOUSE candidate labels (ESCO v1.1.0), beside their files
+FORM_SETTINGS = ("labels", "all", "hybrid")
 RANK_DEPTH = 100  # ranked skills / occupations kept per item (MRR counts a hit below it as 0)
 ROLE_DEPTH = 40  # a role profile's length (the engine's max_role_skills): Recall@20 and MAP use it
 PROFILES = ("text", "title", "blend")
@@ -137,21 +139,27 @@ def evaluate_skills(
     labels: PathLike | None = None,
     cache_dir: PathLike | None = None,
 ) -> Evaluation:
-    """Rank every skill of the vocabulary for each sentence (best cosine over its forms): RP@5, RP@10, MRR.
+    """Rank every skill of the vocabulary for each sentence: RP@5, RP@10, MRR.
 
-    ``forms`` is ``"all"`` (labels and aliases, the extractor's ranking) or ``"labels"``.
+    ``forms`` is ``"labels"`` (best cosine to the preferred label: the literature's floor), ``"all"``
+    (best cosine over labels and aliases, the extractor's ranking) or ``"hybrid"`` (``all`` plus the
+    lexical evidence of ``ranker.SkillRanker``: exact forms and character n-grams).
     """
-    if forms not in ("all", "labels"):
-        raise InvalidInputError(f"forms must be 'all' or 'labels', got {forms!r}")
+    if forms not in FORM_SETTINGS:
+        raise InvalidInputError(f"forms must be one of {', '.join(FORM_SETTINGS)}, got {forms!r}")
     vocabulary = _vocabulary(taxonomy)
     texts, gold, counts = read_skill_benchmark(data, vocabulary, labels=labels)
     if not any(gold):
         raise InvalidInputError(f"{data}: no sentence has a label that names a skill of the vocabulary")
     text_encoder = resolve_encoder(encoder, cache_dir=cache_dir)
-    candidates = labels_only(vocabulary) if forms == "labels" else vocabulary
-    extractor = SkillExtractor().fit(candidates, text_encoder, reference=False)
     labelled = [i for i, g in enumerate(gold) if g]
-    ranked = extractor.rank_skills(text_encoder.encode([texts[i] for i in labelled]), top_n=RANK_DEPTH)
+    sentences = [texts[i] for i in labelled]
+    if forms == "hybrid":
+        ranked = SkillRanker().fit(vocabulary, text_encoder).rank(sentences, top_n=RANK_DEPTH)
+    else:
+        candidates = labels_only(vocabulary) if forms == "labels" else vocabulary
+        extractor = SkillExtractor().fit(candidates, text_encoder, reference=False)
+        ranked = extractor.rank_skills(text_encoder.encode(sentences), top_n=RANK_DEPTH)
     runs = [[skill for skill, _ in r] for r in ranked]
     golds = [gold[i] for i in labelled]
     metrics = {

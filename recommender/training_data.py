@@ -31,19 +31,16 @@ from pathlib import Path
 import numpy as np
 
 from .encoder import Encoder
+from .lexical import _TOKEN, FormMatcher, word_key
 from .segment import split_segments
 from .tabular import PathLike
-from .taxonomy import Vocabulary, normalize_label
+from .taxonomy import Vocabulary
 
 logger = logging.getLogger(__name__)
 
 SOURCES = ("sentence", "span", "alias", "description", "broader", "catalog", "tags")
 DEFAULT_SOURCES = ("sentence", "span", "alias", "description", "broader", "catalog")  # job titles → tags: noise
-MAX_FORM_WORDS = 6
-_TOKEN = re.compile(r"[\w+#]+(?:[.\-/'][\w+#]+)*[+#]*")
 _ESCO_SKILL_TYPE = "KnowledgeSkillCompetence"
-_FUNCTION_WORDS = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "be", "with", "for"})
-_SYMBOL = re.compile(r"[\d+#.]")
 
 
 @dataclass(frozen=True)
@@ -66,64 +63,6 @@ class SpanSentence:
 def sentence_key(text: str) -> str:
     """The form under which sentences are compared for leakage: lowercase words, no punctuation."""
     return " ".join(_TOKEN.findall(text.casefold()))
-
-
-def _word_key(words: Sequence[str]) -> str:
-    return normalize_label(" ".join(words))
-
-
-# ---------------------------------------------------------------- surface-form matching
-class FormMatcher:
-    """Find skills whose label or alias occurs word for word in a text (longest match wins).
-
-    A form that names several skills, is a single character, or is in ``stop`` is never matched; with
-    ``attested`` (e.g. SkillSpan's annotated spans), a one-word form must be one of them ("Python" is,
-    "energy" in "bring energy" is not) unless it looks like a technology name.
-    """
-
-    def __init__(
-        self, vocabulary: Vocabulary, *, attested: Iterable[str] | None = None, stop: Iterable[str] = ()
-    ) -> None:
-        owners: dict[str, set[int]] = {}
-        for position, skill in enumerate(vocabulary.skills):
-            label_words = _TOKEN.findall(skill.label.casefold())
-            for rank, form in enumerate((skill.label, *skill.aliases)):
-                words = _TOKEN.findall(form.casefold())
-                key = _word_key(words)
-                if len(key) < 2 or len(words) > MAX_FORM_WORDS or words[0] in _FUNCTION_WORDS:
-                    continue
-                # ESCO has one-word aliases far from their skill ("data" → statistics, "gcc" → computer
-                # programming): a one-word alias counts only as the label's first word ("Java") or a
-                # technology-looking token ("C#", "ASP.NET").
-                if rank and len(words) == 1 and words[:1] != label_words[:1] and not _SYMBOL.search(key):
-                    continue
-                owners.setdefault(key, set()).add(position)
-        stopped = {normalize_label(s) for s in stop}
-        allowed = None if attested is None else {_word_key(_TOKEN.findall(a.casefold())) for a in attested}
-        self.forms = {
-            key: next(iter(skills))
-            for key, skills in owners.items()
-            if len(skills) == 1
-            and key not in stopped
-            and (allowed is None or " " in key or key in allowed or _SYMBOL.search(key))
-        }
-
-    def find(self, text: str) -> list[tuple[int, str]]:
-        """``(skill, matched form)`` for each form in ``text``, left to right, longest first, no overlaps."""
-        words = _TOKEN.findall(text.casefold())
-        found: list[tuple[int, str]] = []
-        i = 0
-        while i < len(words):
-            for n in range(min(MAX_FORM_WORDS, len(words) - i), 0, -1):
-                key = _word_key(words[i : i + n])
-                skill = self.forms.get(key)
-                if skill is not None:
-                    found.append((skill, key))
-                    i += n
-                    break
-            else:
-                i += 1
-        return found
 
 
 def frequent_forms(matcher: FormMatcher, texts: Sequence[str], max_share: float) -> set[str]:
@@ -167,7 +106,7 @@ def span_pairs(
     unresolved: list[tuple[str, str]] = []
     for sentence in sentences:
         for span in sentence.spans:
-            skill = matcher.forms.get(_word_key(_TOKEN.findall(span.casefold())))
+            skill = matcher.forms.get(word_key(_TOKEN.findall(span.casefold())))
             if skill is not None:
                 pairs.append(Pair(sentence.text, skill, "span"))
             elif encoder is not None:
@@ -212,7 +151,7 @@ def name_pairs(items: Iterable[tuple[str, Sequence[str]]], matcher: FormMatcher,
     pairs: list[Pair] = []
     for title, names in items:
         for name in names:
-            skill = matcher.forms.get(_word_key(_TOKEN.findall(name.casefold())))
+            skill = matcher.forms.get(word_key(_TOKEN.findall(name.casefold())))
             if skill is not None and title.strip():
                 pairs.append(Pair(title.strip(), skill, source))
     return list(dict.fromkeys(pairs))

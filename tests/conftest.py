@@ -22,6 +22,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "real_model: uses the real default encoder (all-MiniLM-L6-v2)")
 
 
+@pytest.fixture(autouse=True)
+def no_trained_encoder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see a fresh install: no trained encoder in models/ becomes the ESCO default (trained.py)."""
+    monkeypatch.setenv("RECOMMENDER_TRAINED_ENCODER", str(tmp_path_factory.getbasetemp() / "no-trained-encoder"))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The shared real-data folder (``$RECOMMENDER_SHARED_DATA`` or ``<repo>/../shared/data``); skips when absent."""

@@ -124,6 +124,8 @@ def test_evaluate_skills_on_sentences_that_are_labels(esco: Path, tmp_path: Path
     assert (result["n"], result["rp@5"], result["mrr"]) == (2, 1.0, 1.0)  # "data warehouse" is an alias
     labels_only = evaluate_skills(path, esco, encoder=ENCODER, forms="labels", cache_dir=tmp_path / "cache")
     assert labels_only.to_dict()["details"]["forms"] == "labels"
+    hybrid = evaluate_skills(path, esco, encoder=ENCODER, forms="hybrid", cache_dir=tmp_path / "cache").to_dict()
+    assert (hybrid["n"], hybrid["rp@5"], hybrid["details"]["forms"]) == (2, 1.0, "hybrid")  # named word for word
     with pytest.raises(InvalidInputError, match="forms must be"):
         evaluate_skills(path, esco, encoder=ENCODER, forms="aliases")
 
