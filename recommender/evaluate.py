@@ -30,6 +30,7 @@ from .segment import split_segments
 from .skills import SkillExtractor
 from .tabular import PathLike, peek_columns, read_records
 from .taxonomy import Vocabulary, load_taxonomy, normalize_label
+from .trained import ranker_weights
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +156,8 @@ def evaluate_skills(
     labelled = [i for i, g in enumerate(gold) if g]
     sentences = [texts[i] for i in labelled]
     if forms == "hybrid":
-        ranked = SkillRanker().fit(vocabulary, text_encoder).rank(sentences, top_n=RANK_DEPTH)
+        ranker = SkillRanker(**ranker_weights(encoder if isinstance(encoder, str) else text_encoder))
+        ranked = ranker.fit(vocabulary, text_encoder).rank(sentences, top_n=RANK_DEPTH)
     else:
         candidates = labels_only(vocabulary) if forms == "labels" else vocabulary
         extractor = SkillExtractor().fit(candidates, text_encoder, reference=False)
@@ -168,6 +170,8 @@ def evaluate_skills(
         "mrr": mean_reciprocal_rank(golds, runs),
     }
     details = {**counts, "forms": forms, "encoder": text_encoder.spec, "skills": len(vocabulary)}
+    if forms == "hybrid":
+        details["weights"] = {"exact_boost": ranker.exact_boost, "lexical_weight": ranker.lexical_weight}
     return Evaluation("skills", str(data), len(labelled), metrics, details)
 
 

@@ -22,9 +22,12 @@ from .errors import NotFittedError
 from .lexical import CharNgramIndex, FormMatcher
 from .taxonomy import Vocabulary
 
-# Chosen on TECH + HOUSE validation (mean RP@5), for the trained encoder and the base model alike.
-DEFAULT_EXACT_BOOST = 0.2
-DEFAULT_LEXICAL_WEIGHT = 0.3
+# Chosen for the packaged all-MiniLM-L6-v2 on TECH + HOUSE validation (mean RP@5; scripts/skill_levers.py).
+# An encoder trained by `recommender train` carries its own, tuned the same way (trained.py).
+DEFAULT_EXACT_BOOST = 0.3
+DEFAULT_LEXICAL_WEIGHT = 0.5
+EXACT_BOOSTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 _BLOCK = 64  # texts scored at once: bounds the (texts × forms) matrices
 
 
@@ -55,23 +58,27 @@ class SkillRanker:
         if not hasattr(self, "order_"):
             raise NotFittedError("SkillRanker is not fitted: call fit() first")
 
-    def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-        """``(texts, skills)`` scores; ``embeddings`` of the texts when already computed."""
+    def components(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+        """``(dense, exact, lexical)``, each ``(texts, skills)``: the parts ``scores`` weighs."""
         self._check_fitted()
         embeddings = self.encoder_.encode(list(texts)) if embeddings is None else embeddings
-        result = np.empty((len(texts), len(self.vocabulary_)), dtype=np.float32)
+        shape = (len(texts), len(self.vocabulary_))
+        dense, exact, lexical = np.empty(shape, np.float32), np.zeros(shape, np.float32), np.zeros(shape, np.float32)
         for start in range(0, len(texts), _BLOCK):
             block = list(texts[start : start + _BLOCK])
-            scores = np.maximum.reduceat(embeddings[start : start + _BLOCK] @ self.form_embeddings_.T, self.starts_, 1)
+            rows = slice(start, start + len(block))
+            dense[rows] = np.maximum.reduceat(embeddings[rows] @ self.form_embeddings_.T, self.starts_, axis=1)
             if self.lexical_ is not None:
-                lexical = np.maximum.reduceat(self.lexical_.similarities(block), self.starts_, axis=1)
-                scores += self.lexical_weight * lexical
+                lexical[rows] = np.maximum.reduceat(self.lexical_.similarities(block), self.starts_, axis=1)
             if self.matcher_ is not None:
-                for row, text in enumerate(block):
-                    found = [skill for skill, _ in self.matcher_.find(text)]
-                    scores[row, found] += self.exact_boost
-            result[start : start + len(block)] = scores
-        return result
+                for row, text in enumerate(block, start):
+                    exact[row, [skill for skill, _ in self.matcher_.find(text)]] = 1.0
+        return dense, exact, lexical
+
+    def scores(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """``(texts, skills)`` scores; ``embeddings`` of the texts when already computed."""
+        dense, exact, lexical = self.components(texts, embeddings)
+        return dense + self.exact_boost * exact + self.lexical_weight * lexical
 
     def rank(
         self, texts: Sequence[str], embeddings: np.ndarray | None = None, top_n: int = 100
@@ -85,3 +92,29 @@ class SkillRanker:
             top = top[np.lexsort((top, -row[top]))]
             ranked.append([(int(s), float(row[s])) for s in top])
         return ranked
+
+
+def tune_weights(ranker: SkillRanker, sets: Sequence[tuple[Sequence[str], Sequence[set[int]]]]) -> dict[str, float]:
+    """The ``exact_boost`` and ``lexical_weight`` (of ``EXACT_BOOSTS`` × ``LEXICAL_WEIGHTS``) with the best
+    mean RP@5 over ``sets`` of (texts, gold skill positions): validation data only."""
+    from .metrics import rp_at_k
+
+    parts = []
+    for texts, gold in sets:
+        keep = [i for i, g in enumerate(gold) if g]
+        dense, exact, lexical = ranker.components([texts[i] for i in keep])
+        parts.append((dense, exact, lexical, [gold[i] for i in keep]))
+
+    def mean_rp5(boost: float, weight: float) -> float:
+        values = []
+        for dense, exact, lexical, gold in parts:
+            scores = dense + boost * exact + weight * lexical
+            top = np.argsort(-scores, axis=1, kind="stable")[:, :5]
+            values.append(rp_at_k(gold, top.tolist(), 5))
+        return float(np.mean(values))
+
+    grid = [(b, w) for b in EXACT_BOOSTS for w in LEXICAL_WEIGHTS]
+    scored = {(b, w): mean_rp5(b, w) for b, w in grid}
+    (boost, weight), best = max(scored.items(), key=lambda item: (item[1], -item[0][0] - item[0][1]))
+    return {"exact_boost": boost, "lexical_weight": weight, "validation_rp@5": best,
+            "plain_validation_rp@5": scored[(0.0, 0.0)]}  # fmt: skip

@@ -390,6 +390,12 @@ def train_from_data(
             calibration = calibrate_threshold(trained, vocabulary, [p for p in paths if p.is_file()])
             extra["Skill-presence threshold (calibrated on TECH + HOUSE validation)"] = calibration
             record["calibration"] = calibration
+        # The hybrid ranking's weights (ranker.py) for this encoder, tuned on the same validation sets.
+        from .ranker import SkillRanker, tune_weights
+
+        ranker = SkillRanker().fit(vocabulary, trained)
+        record["ranker"] = tune_weights(ranker, [(list(v.texts), [set(g) for g in v.gold]) for v in validation])
+        extra["Hybrid ranking weights (tuned on TECH + HOUSE validation)"] = record["ranker"]
     record["seconds"] = round(time.monotonic() - started, 1)
     extra["Run"] = f"{record['seconds'] / 60:.1f} min in all (pairs, training, scoring, calibration)"
     write_training_record(result.output, record)

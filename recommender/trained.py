@@ -70,3 +70,12 @@ def calibrated_settings(settings: Any, encoder_spec: str | None) -> Any:
         *(calibration[key] for key in CALIBRATED), encoder_spec,
     )  # fmt: skip
     return replace(settings, **{key: calibration[key] for key in CALIBRATED})
+
+
+def ranker_weights(encoder: Any) -> dict[str, float]:
+    """``SkillRanker`` keyword arguments for ``encoder`` (a spec, or an encoder with a ``model_path``):
+    the weights its training record holds, else the packaged model's defaults."""
+    spec = getattr(getattr(encoder, "inner", encoder), "model_path", encoder)
+    record = read_training_record(spec) if isinstance(spec, (str, Path)) and Path(spec).is_dir() else None
+    weights = (record or {}).get("ranker") or {}
+    return {key: float(weights[key]) for key in ("exact_boost", "lexical_weight") if key in weights}

@@ -193,7 +193,8 @@ def _tripled_postings(path: Path) -> Path:
 # ---------------------------------------------------------------- 4. incremental re-indexing
 def _edx_index(catalog: Path, model_dir: Path, cache: Path | None) -> dict[str, Any]:
     command = [CLI, "index", "--catalog", str(catalog), *_maps(benchlib.EDX_MAP)]
-    command += ["--taxonomy", str(benchlib.SHARED / "esco"), "--model-dir", str(model_dir), "--json"]
+    command += ["--taxonomy", str(benchlib.SHARED / "esco"), "--encoder", "default", "--model-dir", str(model_dir)]
+    command += ["--json"]
     env = {"RECOMMENDER_CACHE_DIR": str(cache)} if cache else None
     outcome = benchlib.run(command, env=env)
     assert outcome["rc"] == 0, outcome["stderr"]

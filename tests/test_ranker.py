@@ -9,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from recommender.encoder import HashingEncoder
 from recommender.errors import NotFittedError
 from recommender.lexical import CharNgramIndex, char_ngrams
-from recommender.ranker import SkillRanker
+from recommender.ranker import SkillRanker, tune_weights
 from recommender.taxonomy import Skill, Vocabulary
 
 VOCABULARY = Vocabulary(
@@ -78,3 +78,24 @@ def test_lexical_weight_favours_shared_spelling() -> None:
 def test_unfitted_ranker_says_so() -> None:
     with pytest.raises(NotFittedError):
         SkillRanker().scores(["x"])
+
+
+def test_tune_weights_prefers_no_lexical_weight_when_it_does_not_help() -> None:
+    ranker = SkillRanker().fit(VOCABULARY, HashingEncoder(64))
+    solved = (["PostgreSQL", "Kubernetes", "patient care", "nothing"], [{0}, {1}, {2}, set()])
+    chosen = tune_weights(ranker, [solved])
+    assert (chosen["exact_boost"], chosen["lexical_weight"]) == (0.0, 0.0)  # every weight ties at RP@5 = 1
+    assert chosen["validation_rp@5"] == chosen["plain_validation_rp@5"] == 1.0
+
+
+def test_tune_weights_picks_weights_that_rank_named_skills_first() -> None:
+    skills = tuple(
+        Skill(f"s{i}", f"alpha {word}") for i, word in enumerate(["bravo", "charlie", "delta", "echo", "fox", "golf"])
+    )
+    vocabulary = Vocabulary((*skills, Skill("t", "zulu")), "generic")
+    ranker = SkillRanker().fit(vocabulary, HashingEncoder(64))
+    texts = ["bravo charlie delta echo fox golf alpha with zulu"]  # only "zulu" is named word for word
+    plain = ranker.components(texts)[0][0]
+    chosen = tune_weights(ranker, [(texts, [{6}])])
+    assert chosen["validation_rp@5"] == 1.0
+    assert chosen["plain_validation_rp@5"] == (1.0 if plain[6] >= np.sort(plain)[-5] else 0.0)

@@ -46,3 +46,14 @@ def test_an_encoder_folder_brings_its_calibrated_threshold(tmp_path: Path) -> No
     assert settings.skill_similarity == Settings().skill_similarity  # the rest untouched
     assert calibrated_settings(Settings(), "default") == Settings()
     assert calibrated_settings(Settings(), str(tmp_path)) == Settings()  # a folder without a record
+
+
+def test_ranker_weights_come_from_the_training_record(tmp_path: Path) -> None:
+    from recommender.trained import ranker_weights
+
+    folder = _trained(tmp_path / "won", wins=True)
+    record = json.loads((folder / TRAINING_RECORD).read_text(encoding="utf-8"))
+    record["ranker"] = {"exact_boost": 0.3, "lexical_weight": 0.3, "validation_rp@5": 0.68}
+    (folder / TRAINING_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    assert ranker_weights(str(folder)) == {"exact_boost": 0.3, "lexical_weight": 0.3}
+    assert ranker_weights("default") == {} and ranker_weights(str(tmp_path)) == {}
