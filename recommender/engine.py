@@ -33,7 +33,14 @@ from .ranking import CoverageIndex, coverage_by_credential, rank_order
 from .results import Evidence, MatchedSkill, MissingSkill, QueryResult, Recommendation, Role, RoleSkill, SkillMatch
 from .roles import BlendSettings, RoleBlender, blend_artifacts, load_blender
 from .segment import split_segments
-from .skills import DEFAULT_PER_SEGMENT, DEFAULT_SHORT_THRESHOLD, DEFAULT_THRESHOLD, SegmentMatch, SkillExtractor
+from .skills import (
+    DEFAULT_EXACT_BOOST,
+    DEFAULT_PER_SEGMENT,
+    DEFAULT_SHORT_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    SegmentMatch,
+    SkillExtractor,
+)
 from .taxonomy import Skill, Vocabulary, normalize_label, vocabulary_from_catalog
 
 logger = logging.getLogger(__name__)
@@ -46,6 +53,7 @@ class Settings:
     threshold: float = DEFAULT_THRESHOLD  # segment ↔ skill cosine to count a skill as present
     per_segment: int = DEFAULT_PER_SEGMENT  # skills taken from one segment at most
     short_threshold: float = DEFAULT_SHORT_THRESHOLD  # the threshold for segments of one or two words
+    exact_boost: float = DEFAULT_EXACT_BOOST  # added when a segment names a skill's form word for word
     declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
     text_weight: float = 0.5  # weight of text-found skills relative to declared ones
     skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
@@ -55,7 +63,9 @@ class Settings:
 
     def new_extractor(self) -> SkillExtractor:
         """An unfitted SkillExtractor with these matching settings."""
-        return SkillExtractor(self.threshold, self.per_segment, short_threshold=self.short_threshold)
+        return SkillExtractor(
+            self.threshold, self.per_segment, short_threshold=self.short_threshold, exact_boost=self.exact_boost
+        )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ matched are kept as evidence.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import numpy as np
 from .cache import ShardStore, text_key
 from .encoder import Encoder
 from .errors import NotFittedError
+from .lexical import FormMatcher
 from .neighbors import cosine_index
 from .results import Evidence, SkillMatch
 from .segment import split_segments
@@ -32,6 +34,7 @@ DEFAULT_PER_SEGMENT = 2
 # at a small cost in recall (micro-F1 24.5 → 26.3; docs/threshold.md).
 SHORT_SEGMENT_WORDS = 2
 DEFAULT_SHORT_THRESHOLD = 0.80
+DEFAULT_EXACT_BOOST = 0.0  # set from validation below, with the threshold it was chosen with
 MAX_EVIDENCE = 3
 _NEIGHBOUR_BLOCK = 512  # segments matched against every surface form at once (bounds the distance matrix)
 
@@ -59,6 +62,8 @@ class SkillExtractor:
         The threshold for segments of at most ``SHORT_SEGMENT_WORDS`` words (never below ``threshold``).
     n_neighbors:
         Surface forms fetched per segment before grouping them by skill.
+    exact_boost:
+        Added to a skill's score in a segment that names one of its forms word for word.
     """
 
     def __init__(
@@ -67,11 +72,13 @@ class SkillExtractor:
         per_segment: int = DEFAULT_PER_SEGMENT,
         n_neighbors: int = 32,
         short_threshold: float = DEFAULT_SHORT_THRESHOLD,
+        exact_boost: float = DEFAULT_EXACT_BOOST,
     ) -> None:
         self.threshold = threshold
         self.per_segment = per_segment
         self.short_threshold = short_threshold
         self.n_neighbors = n_neighbors
+        self.exact_boost = exact_boost
 
     def fit(
         self,
@@ -98,6 +105,8 @@ class SkillExtractor:
         self.form_skill_ = np.asarray(form_skill, dtype=np.int32)
         self.form_embeddings_ = np.asarray(form_embeddings, dtype=np.float32)
         self.index_ = cosine_index(self.form_embeddings_, reference=reference)
+        self.matcher_: FormMatcher | None = None  # built on first use
+        self.__dict__.pop("_forms_by_skill", None)
         self.forms_key_ = hashlib.blake2b("\n".join(forms).encode("utf-8"), digest_size=12).hexdigest()
         return self
 
@@ -173,27 +182,65 @@ class SkillExtractor:
     ) -> list[SegmentMatch]:
         """Skills above the threshold for each embedded segment (row order = segment ids).
 
-        With ``segments`` (the texts of the rows), short segments need ``short_threshold``.
-        ``neighbours``: the rows' ``nearest_forms`` when already known (``segment_neighbours``).
+        With ``segments`` (the texts of the rows), short segments need ``short_threshold`` and a
+        skill named word for word gains ``exact_boost``. ``neighbours``: the rows' ``nearest_forms``
+        when already known (``segment_neighbours``).
         """
         threshold = self.threshold if threshold is None else threshold
         per_segment = self.per_segment if per_segment is None else per_segment
         short = max(threshold, self.short_threshold)
-        indices, similarities = neighbours or self.nearest_forms(embeddings, self.n_neighbors)
         matches: list[SegmentMatch] = []
-        for segment, (row_indices, row_sims) in enumerate(zip(indices, similarities, strict=True)):
-            taken: set[int] = set()
+        for segment, candidates in enumerate(self.segment_candidates(embeddings, segments, neighbours)):
             needed = threshold
             if segments is not None and len(segments[segment].split()) <= SHORT_SEGMENT_WORDS:
                 needed = short
-            for form, sim in zip(row_indices, row_sims, strict=True):
-                if sim < needed or len(taken) >= per_segment:
+            for skill, score, form in candidates[:per_segment]:
+                if score < needed:
                     break
-                skill = int(self.form_skill_[form])
-                if skill not in taken:
-                    taken.add(skill)
-                    matches.append(SegmentMatch(segment, skill, float(sim), int(form)))
+                matches.append(SegmentMatch(segment, skill, min(score, 1.0), form))
         return matches
+
+    def segment_candidates(
+        self,
+        embeddings: np.ndarray,
+        segments: Sequence[str] | None = None,
+        neighbours: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[list[tuple[int, float, int]]]:
+        """Per row, ``(skill, score, form)`` best first: each skill once, scored by its nearest form's
+        cosine, plus ``exact_boost`` when ``segments`` name one of its forms word for word (a skill
+        named so but not among the nearest forms joins with its best form's cosine)."""
+        indices, similarities = neighbours or self.nearest_forms(embeddings, self.n_neighbors)
+        matcher = self._matcher() if segments is not None and self.exact_boost else None
+        result: list[list[tuple[int, float, int]]] = []
+        for row, (row_indices, row_sims) in enumerate(zip(indices, similarities, strict=True)):
+            best: dict[int, tuple[float, int]] = {}
+            for form, sim in zip(row_indices.tolist(), row_sims.tolist(), strict=True):
+                best.setdefault(int(self.form_skill_[form]), (sim, form))
+            if matcher is not None:
+                for skill in dict.fromkeys(skill for skill, _ in matcher.find(segments[row])):  # type: ignore[index]
+                    sim, form = best.get(skill) or self._best_form(skill, embeddings[row])
+                    best[skill] = (sim + self.exact_boost, form)
+            result.append(sorted(((k, v[0], v[1]) for k, v in best.items()), key=lambda c: (-c[1], c[2])))
+        return result
+
+    def _best_form(self, skill: int, embedding: np.ndarray) -> tuple[float, int]:
+        forms = self._forms_by_skill[1][self._forms_by_skill[0][skill] : self._forms_by_skill[0][skill + 1]]
+        cosines = self.form_embeddings_[forms] @ (embedding / max(float(np.linalg.norm(embedding)), 1e-12))
+        best = int(np.argmax(cosines))
+        return float(cosines[best]), int(forms[best])
+
+    @functools.cached_property
+    def _forms_by_skill(self) -> tuple[np.ndarray, np.ndarray]:
+        """(start offsets per skill, form indices grouped by skill)."""
+        order = np.argsort(self.form_skill_, kind="stable")
+        starts = np.searchsorted(self.form_skill_[order], np.arange(len(self.vocabulary_) + 1))
+        return starts, order
+
+    def _matcher(self) -> FormMatcher:
+        # Built on first use (0.7 s for ESCO's 99k forms): queries that never read text skip it.
+        if getattr(self, "matcher_", None) is None:
+            self.matcher_ = FormMatcher(self.vocabulary_)
+        return self.matcher_
 
     def aggregate(self, segments: Sequence[str], matches: Sequence[SegmentMatch]) -> list[SkillMatch]:
         """Group segment matches by skill; best score first, ties by label."""

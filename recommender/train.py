@@ -282,63 +282,7 @@ def write_model_card(output: PathLike, result: TrainResult, config: TrainConfig,
     return path
 
 
-# ---------------------------------------------------------------- threshold calibration and the whole run
-THRESHOLDS = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 … 0.90
-PER_SEGMENT = (1, 2, 3)
-
-
-def calibrate_threshold(encoder: Encoder, vocabulary: Vocabulary, paths: Sequence[PathLike]) -> dict[str, Any]:
-    """Choose the skill-presence threshold for ``encoder`` on validation files, as scripts/tune_threshold.py
-    does: every sentence goes through the extractor's segments and nearest forms; micro-F1 of the extracted
-    skill sets (sentences without a skill count: what is found there is a false positive), pooled over the
-    files, for each threshold × per-segment cap. Segments of at most two words keep the default's margin
-    (``DEFAULT_SHORT_THRESHOLD - DEFAULT_THRESHOLD`` above the threshold)."""
-    from .evaluate import read_skill_benchmark
-    from .segment import split_segments
-    from .skills import (
-        DEFAULT_SHORT_THRESHOLD,
-        DEFAULT_THRESHOLD,
-        SHORT_SEGMENT_WORDS,
-        SkillExtractor,
-    )
-
-    extractor = SkillExtractor().fit(vocabulary, encoder, reference=False)
-    margin = DEFAULT_SHORT_THRESHOLD - DEFAULT_THRESHOLD
-    counts = {(t, n): np.zeros(3) for t in THRESHOLDS for n in PER_SEGMENT}
-    for path in paths:
-        texts, gold, _ = read_skill_benchmark(path, vocabulary)
-        segments = [split_segments(text) or [text] for text in texts]
-        flat = [s for segs in segments for s in segs]
-        ranked = iter(extractor.rank_skills(encoder.encode(flat), top_n=max(PER_SEGMENT)))
-        candidates = [[(len(s.split()), next(ranked)) for s in segs] for segs in segments]
-        for g, sentence in zip(gold, candidates, strict=True):
-            for (t, n), total in counts.items():
-                found = {
-                    skill
-                    for words, ranking in sentence
-                    for skill, sim in ranking[:n]
-                    if sim >= (t + margin if words <= SHORT_SEGMENT_WORDS else t)
-                }
-                total += (len(found & g), len(found), len(g))
-
-    def f1(c: np.ndarray) -> tuple[float, float, float]:
-        p = c[0] / c[1] if c[1] else 0.0
-        r = c[0] / c[2] if c[2] else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-    (t, n), best = max(counts.items(), key=lambda item: (f1(item[1])[2], item[0][0]))
-    p, r, f = f1(best)
-    return {
-        "threshold": t,
-        "per_segment": n,
-        "short_threshold": round(t + margin, 3),
-        "precision": round(p, 4),
-        "recall": round(r, 4),
-        "f1": round(f, 4),
-        "default_settings_f1": round(f1(counts[(DEFAULT_THRESHOLD, 2)])[2], 4),
-    }
-
-
+# ---------------------------------------------------------------- the whole run
 def train_from_data(
     shared: PathLike,
     output: PathLike,
@@ -387,7 +331,9 @@ def train_from_data(
         # The trained encoder may become the ESCO default (trained.py) only if it beat the base model.
         record["wins_on_validation"] = base_score is not None and result.best_score > base_score
         if calibrate:
-            calibration = calibrate_threshold(trained, vocabulary, [p for p in paths if p.is_file()])
+            from .calibration import calibrate
+
+            calibration = calibrate(trained, vocabulary, [p for p in paths if p.is_file()])
             extra["Skill-presence threshold (calibrated on TECH + HOUSE validation)"] = calibration
             record["calibration"] = calibration
         # The hybrid ranking's weights (ranker.py) for this encoder, tuned on the same validation sets.

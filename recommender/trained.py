@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 TRAINING_RECORD = "recommender-train.json"  # left out of the encoder fingerprint (encoder.py)
 TRAINED_ENCODER_ENV = "RECOMMENDER_TRAINED_ENCODER"
-CALIBRATED = ("threshold", "short_threshold", "per_segment")
+CALIBRATED = ("threshold", "short_threshold", "per_segment", "exact_boost")
 
 
 def default_trained_dir() -> Path:
@@ -63,13 +63,11 @@ def calibrated_settings(settings: Any, encoder_spec: str | None) -> Any:
         return settings
     record = read_training_record(encoder_spec)
     calibration = (record or {}).get("calibration") or {}
-    if not all(key in calibration for key in CALIBRATED):
+    chosen = {key: calibration[key] for key in CALIBRATED if key in calibration}
+    if "threshold" not in chosen:
         return settings
-    logger.info(
-        "skill-presence threshold %.3f (short segments %.3f, %d per segment), calibrated for %s",
-        *(calibration[key] for key in CALIBRATED), encoder_spec,
-    )  # fmt: skip
-    return replace(settings, **{key: calibration[key] for key in CALIBRATED})
+    logger.info("skill-presence settings calibrated for %s: %s", encoder_spec, chosen)
+    return replace(settings, **chosen)
 
 
 def ranker_weights(encoder: Any) -> dict[str, float]:
