@@ -107,7 +107,11 @@ def real_credentials() -> list[dict[str, Any]]:
     """The shared edX and Coursera rows as catalog records (title, provider, level, text, skills)."""
     rows: list[dict[str, Any]] = []
     for r in _read(EDX):
-        text = "\n".join(r[c] for c in ("summary", "course_description", "course_syllabus") if r.get(c, "NA").strip() not in ("", "NA"))
+        text = "\n".join(
+            r[c]
+            for c in ("summary", "course_description", "course_syllabus")
+            if r.get(c, "NA").strip() not in ("", "NA")
+        )
         rows.append({"title": r["title"], "provider": r["institution"], "level": r["Level"], "text": text})
     for r in _read(SHARED / "catalogs" / "coursera_2024_gained_skills.csv"):
         skills = [s.strip() for s in r["Gained Skills"].split(",") if s.strip()]

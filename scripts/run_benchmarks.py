@@ -26,9 +26,15 @@ def commands(shared: Path) -> dict[str, list[tuple[str, list[str]]]]:
     """Per group, ``(row name, CLI arguments after 'recommender')``."""
     esco = str(shared / "esco")
     bench = shared / "benchmarks"
+    trained = Path("models/encoder-esco")  # `recommender train`'s output, when it is there
+    encoders = [("", [])] + (
+        [("-trained", ["--encoder", str(trained)])] if (trained / "modules.json").is_file() else []
+    )
+    annotations = bench / "skill_extraction"
     skills = [
-        (f"skills-{name}", ["evaluate", "skills", "--data", str(bench / "skill_extraction" / f"{name}_annotations.csv"),
-                            "--taxonomy", esco, "--forms", "both"])
+        (f"skills-{name}{tag}", ["evaluate", "skills", "--data", str(annotations / f"{name}_annotations.csv"),
+                                 "--taxonomy", esco, "--forms", "every", *option])
+        for tag, option in encoders
         for name in ("tech_test", "house_test")
     ]  # fmt: skip
     titles = [

@@ -90,5 +90,5 @@ def test_loading_a_tampered_engine_index_fails_cleanly(tiny_model: Recommender, 
     with (version / "documents.npy").open("r+b") as handle:
         handle.seek(-4, 2)
         handle.write(b"\x00\x01\x02\x03")
-    with pytest.raises(ArtifactError, match="documents.npy is corrupt"):
+    with pytest.raises(ArtifactError, match=r"documents\.npy is corrupt"):
         Recommender.load(tmp_path / "idx")

@@ -41,4 +41,6 @@ def test_unreadable_shards_are_ignored(tmp_path: Path) -> None:
         shard.write_bytes(b"broken")
     inner = CountingEncoder()
     inner._dim = 64
-    np.testing.assert_array_equal(CachedEncoder(HashingEncoder(64), tmp_path).encode(["x"]), HashingEncoder(64).encode(["x"]))
+    np.testing.assert_array_equal(
+        CachedEncoder(HashingEncoder(64), tmp_path).encode(["x"]), HashingEncoder(64).encode(["x"])
+    )

@@ -36,12 +36,27 @@ def test_loads_every_field(tmp_path: Path) -> None:
     )
     catalog = load_catalog(path)
     assert catalog.credentials == (
-        Credential(id="a1", title="SQL", text="Learn SQL", provider="North", skills=("SQL", "Databases"), hours=10.0,
-                   cost=30.0, currency="EUR", level="Beginner", language="en", url="http://x", field="Data",
-                   type="Course", stacks_into=("cert-1",), requires=("p1", "p2")),
+        Credential(
+            id="a1",
+            title="SQL",
+            text="Learn SQL",
+            provider="North",
+            skills=("SQL", "Databases"),
+            hours=10.0,
+            cost=30.0,
+            currency="EUR",
+            level="Beginner",
+            language="en",
+            url="http://x",
+            field="Data",
+            type="Course",
+            stacks_into=("cert-1",),
+            requires=("p1", "p2"),
+        ),
     )
-    assert catalog.report == LoadReport(path=str(path), rows_read=1, loaded=1, skipped=(), duplicates=(),
-                                        derived_ids=0, truncated=(), unparsed={})
+    assert catalog.report == LoadReport(
+        path=str(path), rows_read=1, loaded=1, skipped=(), duplicates=(), derived_ids=0, truncated=(), unparsed={}
+    )
 
 
 def test_explicit_currency_column_wins(tmp_path: Path) -> None:
@@ -60,8 +75,9 @@ def test_mapping_joins_columns_and_combines_hours(tmp_path: Path) -> None:
         "url,name,summary,description,effort,length,price\n"
         "http://a,Intro,Short.,Long text.,2–3 hours per week,8 Weeks,FREE-Add a Verified Certificate for $49 USD\n",
     )
-    mapping = parse_mapping(["id=url", "title=name", "text=summary+description", "hours=effort+length", "cost=price",
-                             "url=url"])
+    mapping = parse_mapping(
+        ["id=url", "title=name", "text=summary+description", "hours=effort+length", "cost=price", "url=url"]
+    )
     (credential,) = load_catalog(path, mapping=mapping)
     assert credential.id == credential.url == "http://a"
     assert credential.text == "Short.\n\nLong text."
@@ -132,8 +148,11 @@ def test_unparsed_values_are_counted(tmp_path: Path) -> None:
 
 def test_no_usable_rows(tmp_path: Path) -> None:
     path = write(tmp_path / "c.csv", "id,title,text,skills\n1,A,,\n2,,,\n")
-    with pytest.raises(InvalidInputError, match=r"no usable rows in .*c\.csv: row 1: no text or skills to profile; "
-                                                 r"row 2: no title and no text"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"no usable rows in .*c\.csv: row 1: no text or skills to profile; "
+        r"row 2: no title and no text",
+    ):
         load_catalog(path)
 
 
@@ -168,8 +187,10 @@ def test_file_errors_name_the_catalog(tmp_path: Path) -> None:
 
 
 def test_jsonl_catalog_with_list_skills(tmp_path: Path) -> None:
-    rows = [{"id": "x", "title": "X", "skills": ["SQL", "sql", "R"], "hours": 3, "cost": 0},
-            {"id": "y", "title": "Y", "text": "about Y", "requires": ["x"]}]
+    rows = [
+        {"id": "x", "title": "X", "skills": ["SQL", "sql", "R"], "hours": 3, "cost": 0},
+        {"id": "y", "title": "Y", "text": "about Y", "requires": ["x"]},
+    ]
     path = write(tmp_path / "c.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
     catalog = load_catalog(path)
     assert catalog.credentials[0].skills == ("SQL", "R")
@@ -192,8 +213,9 @@ def test_credential_round_trip_and_catalog_helpers() -> None:
     assert set(a.to_dict()) == set(CATALOG_FIELDS)
     with pytest.raises(InvalidInputError, match=r"needs an 'id' and a 'title'"):
         Credential.from_dict({"id": "x"})
-    report = LoadReport(path="p", rows_read=2, loaded=2, skipped=(), duplicates=(), derived_ids=0, truncated=(),
-                        unparsed={})
+    report = LoadReport(
+        path="p", rows_read=2, loaded=2, skipped=(), duplicates=(), derived_ids=0, truncated=(), unparsed={}
+    )
     ab, ba = Catalog((a, b), report), Catalog((b, a), report)
     assert list(ab) == [a, b] and len(ab) == 2 and ab.by_id() == {"a": a, "b": b}
     assert ab.content_hash() == Catalog((a, b), report).content_hash() != ba.content_hash()
@@ -201,18 +223,43 @@ def test_credential_round_trip_and_catalog_helpers() -> None:
 
 
 def test_summary() -> None:
-    report = LoadReport(path="p", rows_read=975, loaded=972, skipped=(), duplicates=(DuplicateId(3, "x", 1),) * 3,
-                        derived_ids=975, truncated=(4,), unparsed={"hours": 2})
-    assert report.summary() == ("975 rows read, 972 loaded, 0 skipped, 3 duplicate ids (kept the first), ids derived "
-                                "from content for 975 rows, text truncated in 1 rows, 2 hours values not understood")
+    report = LoadReport(
+        path="p",
+        rows_read=975,
+        loaded=972,
+        skipped=(),
+        duplicates=(DuplicateId(3, "x", 1),) * 3,
+        derived_ids=975,
+        truncated=(4,),
+        unparsed={"hours": 2},
+    )
+    assert report.summary() == (
+        "975 rows read, 972 loaded, 0 skipped, 3 duplicate ids (kept the first), ids derived "
+        "from content for 975 rows, text truncated in 1 rows, 2 hours values not understood"
+    )
 
 
 # ---------------------------------------------------------------------------- the shared real catalogs
-EDX = ("id=course_url", "title=title", "provider=institution", "level=Level",
-       "text=summary+course_description+course_syllabus", "language=language", "hours=course_effort+course_length",
-       "cost=price", "field=subject", "url=course_url")
-COURSERA_2024 = ("title=Title", "provider=Institution", "level=Level", "skills=Gained Skills", "field=Subject",
-                 "type=Learning Product")
+EDX = (
+    "id=course_url",
+    "title=title",
+    "provider=institution",
+    "level=Level",
+    "text=summary+course_description+course_syllabus",
+    "language=language",
+    "hours=course_effort+course_length",
+    "cost=price",
+    "field=subject",
+    "url=course_url",
+)
+COURSERA_2024 = (
+    "title=Title",
+    "provider=Institution",
+    "level=Level",
+    "skills=Gained Skills",
+    "field=Subject",
+    "type=Learning Product",
+)
 COURSERA_CERTS = ("title=course", "provider=partner", "skills=skills", "level=level", "type=certificatetype")
 
 
@@ -231,8 +278,9 @@ def test_shared_edx(shared_data: Path) -> None:
 
 @pytest.mark.shared_data
 def test_shared_coursera_2024(shared_data: Path) -> None:
-    catalog = load_catalog(shared_data / "catalogs/coursera_2024_gained_skills.csv",
-                           mapping=parse_mapping(COURSERA_2024))
+    catalog = load_catalog(
+        shared_data / "catalogs/coursera_2024_gained_skills.csv", mapping=parse_mapping(COURSERA_2024)
+    )
     report = catalog.report
     assert (report.rows_read, report.loaded, len(report.skipped), len(report.duplicates)) == (3404, 2759, 0, 645)
     assert report.derived_ids == 3404

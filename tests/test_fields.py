@@ -25,7 +25,7 @@ from recommender.fields import (
         ("['b', 'a']", ("b", "a")),
         ("{'z', 'y', 'x'}", ("z", "y", "x")),  # a set literal keeps its written order
         ("SQL, Python; Excel | R\nTableau", ("SQL", "Python", "Excel", "R", "Tableau")),
-        ('"SQL", \'Python\'', ("SQL", "Python")),
+        ("\"SQL\", 'Python'", ("SQL", "Python")),
         ("Data Analysis, data analysis, DATA ANALYSIS", ("Data Analysis",)),
         ("{Course}", ("Course",)),
         ('{""}', ()),

@@ -51,7 +51,11 @@ def test_default_index_is_built_once_and_answers_a_role(default_dir: Path, monke
     assert top.coverage > 0.3
     assert any(m.skill == "Python" for m in top.matched_skills)
     model = Recommender.load(default_dir)
-    fields = {model.credentials_[i].field for i, c in enumerate(model.credentials_) if c.id in {r.id for r in result.recommendations}}
+    fields = {
+        model.credentials_[i].field
+        for i, c in enumerate(model.credentials_)
+        if c.id in {r.id for r in result.recommendations}
+    }
     assert "Data & AI" in fields
 
 
@@ -64,7 +68,9 @@ def test_gap_mode_and_filters_on_the_default_index(default_dir: Path) -> None:
 
 
 def test_skills_of_a_text_with_evidence(default_dir: Path) -> None:
-    matches = api.text_skills("Requirements: Kubernetes, Terraform and AWS. You will run incident response.", model_dir=default_dir)
+    matches = api.text_skills(
+        "Requirements: Kubernetes, Terraform and AWS. You will run incident response.", model_dir=default_dir
+    )
     labels = {m.label for m in matches}
     assert {"Kubernetes", "Terraform"} <= labels
     kubernetes = next(m for m in matches if m.label == "Kubernetes")
@@ -126,7 +132,11 @@ def test_score_real_postings(edx_dir: Path, shared_data: Path, tmp_path: Path) -
     assert lines
     out = io.StringIO()
     summary = api.score_file(
-        sample, out, model_dir=edx_dir, mapping=["id=job_id", "title=job_title", "text=job_description+job_requirements"], k=5
+        sample,
+        out,
+        model_dir=edx_dir,
+        mapping=["id=job_id", "title=job_title", "text=job_description+job_requirements"],
+        k=5,
     )
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert summary.rows == len(records) == 30

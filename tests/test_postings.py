@@ -46,8 +46,11 @@ def test_long_text_is_truncated(tmp_path: Path) -> None:
 
 def test_column_errors_raise_before_anything_is_yielded(tmp_path: Path) -> None:
     path = write(tmp_path / "p.csv", "job_id,description\n1,x\n")
-    with pytest.raises(InvalidInputError, match=r"no 'text' column; the file has columns: job_id, description; "
-                                                 r".*--map text=COLUMN"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"no 'text' column; the file has columns: job_id, description; "
+        r".*--map text=COLUMN",
+    ):
         iter_postings(path)
     with pytest.raises(InvalidInputError, match=r"'body' \(for text\); the file has columns: job_id, description"):
         iter_postings(path, mapping={"text": ["body"]})

@@ -14,7 +14,10 @@ PROFILE = sp.csr_matrix(np.array([[1.0, 0, 0], [0, 0.5, 0], [0, 0, 1.0]], dtype=
 def test_credits_are_similarity_times_profile_weight() -> None:
     index = CoverageIndex(skill_similarity=0.5).fit(PROFILE, SKILLS)
     credits = index.credits(SKILLS[[0]])  # the role needs skill A only
-    got = {int(c): (int(s), round(float(x), 4)) for c, s, x in zip(credits.credential, credits.skill, credits.credit)}
+    got = {
+        int(c): (int(s), round(float(x), 4))
+        for c, s, x in zip(credits.credential, credits.skill, credits.credit, strict=True)
+    }
     # Credential 0: same skill → 1 × 1; credential 1: cos(A, B) 0.5 × weight 0.5; credential 2: cos 0 → nothing.
     assert got == {0: (0, 1.0), 1: (1, 0.25)}
 

@@ -24,7 +24,11 @@ def test_comma_lists_yield_the_list_and_its_items() -> None:
 
 def test_prose_is_not_a_list_but_long_sentences_add_their_clauses() -> None:
     text = "Designed for people new to online study, this course prepares you to learn well."
-    assert split_segments(text) == [text, "Designed for people new to online study", "this course prepares you to learn well"]
+    assert split_segments(text) == [
+        text,
+        "Designed for people new to online study",
+        "this course prepares you to learn well",
+    ]
     short = "Learn to study online with others."
     assert split_segments(short) == [short]
 

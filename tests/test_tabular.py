@@ -199,8 +199,9 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         read_records(tmp_path)
 
 
-@pytest.mark.parametrize(("name", "content"), [("e.csv", ""), ("h.csv", "id,title\n"), ("h2.csv", "id,title\n\n\n"),
-                                               ("e.jsonl", "\n\n")])
+@pytest.mark.parametrize(
+    ("name", "content"), [("e.csv", ""), ("h.csv", "id,title\n"), ("h2.csv", "id,title\n\n\n"), ("e.jsonl", "\n\n")]
+)
 def test_no_data_rows(tmp_path: Path, name: str, content: str) -> None:
     path = write(tmp_path / name, content)
     with pytest.raises(InvalidInputError, match=f"{name} has no data rows"):
@@ -233,8 +234,11 @@ def test_parse_mapping_unknown_field_lists_known_fields() -> None:
 
 
 def test_check_columns_names_missing_and_existing() -> None:
-    with pytest.raises(InvalidInputError, match=r"c\.csv: column\(s\) not found: 'summry' \(for text\); "
-                                                r"the file has columns: title, summary"):
+    with pytest.raises(
+        InvalidInputError,
+        match=r"c\.csv: column\(s\) not found: 'summry' \(for text\); "
+        r"the file has columns: title, summary",
+    ):
         check_columns("c.csv", {"text": ["title", "summry"]}, ["title", "summary"])
     assert check_columns("c.csv", {"title": ["COURSE"]}, ["course"]) == {"title": ["course"]}
 

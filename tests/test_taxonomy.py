@@ -55,12 +55,22 @@ def test_esco_folder_and_file(tmp_path: Path) -> None:
     assert vocabulary == load_taxonomy(tmp_path / "skills_en.csv")
     assert vocabulary.source == "esco" and len(vocabulary) == 3
     assert vocabulary.skills[0] == Skill(
-        id="http://e/s1", label="manage musical staff", aliases=("manage staff of music", "direct musical staff"),
-        description="Assign and manage staff.", type="skill/competence",
+        id="http://e/s1",
+        label="manage musical staff",
+        aliases=("manage staff of music", "direct musical staff"),
+        description="Assign and manage staff.",
+        type="skill/competence",
     )
     forms, positions = vocabulary.surface_forms()
-    assert forms == ["manage musical staff", "manage staff of music", "direct musical staff", "SQL",
-                     "Python (computer programming)", "Python", "SQL"]
+    assert forms == [
+        "manage musical staff",
+        "manage staff of music",
+        "direct musical staff",
+        "SQL",
+        "Python (computer programming)",
+        "Python",
+        "SQL",
+    ]
     assert positions.dtype == np.int32 and positions.tolist() == [0, 0, 0, 1, 2, 2, 2]
     assert vocabulary.lookup("sql") == 1  # the first skill with that form wins
     assert vocabulary.lookup("Manage musical staff.") == 0
@@ -133,8 +143,16 @@ def test_vocabulary_hash_and_extended() -> None:
 
 def _catalog(*skill_lists: tuple[str, ...]) -> Catalog:
     credentials = tuple(Credential(id=str(i), title=f"C{i}", skills=s) for i, s in enumerate(skill_lists))
-    report = LoadReport(path="mem", rows_read=len(credentials), loaded=len(credentials), skipped=(), duplicates=(),
-                        derived_ids=0, truncated=(), unparsed={})
+    report = LoadReport(
+        path="mem",
+        rows_read=len(credentials),
+        loaded=len(credentials),
+        skipped=(),
+        duplicates=(),
+        derived_ids=0,
+        truncated=(),
+        unparsed={},
+    )
     return Catalog(credentials, report)
 
 
