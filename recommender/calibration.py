@@ -24,7 +24,7 @@ from .taxonomy import Vocabulary
 
 THRESHOLDS = tuple(round(0.40 + 0.025 * i, 3) for i in range(21))  # 0.40 … 0.90
 PER_SEGMENT = (1, 2, 3)
-EXACT_BOOSTS = (0.0, 0.1, 0.2, 0.3)
+EXACT_BOOSTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 SHORT_MARGIN = round(DEFAULT_SHORT_THRESHOLD - DEFAULT_THRESHOLD, 3)  # short segments need this much more
 
 

@@ -26,15 +26,18 @@ from .segment import split_segments
 from .taxonomy import Vocabulary
 
 # Chosen on the TECH + HOUSE validation sets with all-MiniLM-L6-v2 (docs/threshold.md,
-# scripts/tune_threshold.py): the threshold that maximises micro-F1 of extracted skills.
-DEFAULT_THRESHOLD = 0.60
+# scripts/tune_threshold.py, recommender/calibration.py): the settings with the best micro-F1 of
+# extracted skills (33.8; 26.6 without the exact-form boost).
+DEFAULT_THRESHOLD = 0.65
 DEFAULT_PER_SEGMENT = 2
 # A segment of at most SHORT_SEGMENT_WORDS words ("technologies", "which includes policy") is
 # matched only at DEFAULT_SHORT_THRESHOLD or above: on validation this cut false positives
-# at a small cost in recall (micro-F1 24.5 → 26.3; docs/threshold.md).
+# at a small cost in recall.
 SHORT_SEGMENT_WORDS = 2
-DEFAULT_SHORT_THRESHOLD = 0.80
-DEFAULT_EXACT_BOOST = 0.0  # set from validation below, with the threshold it was chosen with
+DEFAULT_SHORT_THRESHOLD = 0.85
+# A skill whose label or alias the segment names word for word ("... pipelines in Python") gains this
+# much: such a skill is nearly always taken (lexical.FormMatcher decides what counts as named).
+DEFAULT_EXACT_BOOST = 0.5
 MAX_EVIDENCE = 3
 _NEIGHBOUR_BLOCK = 512  # segments matched against every surface form at once (bounds the distance matrix)
 
@@ -249,7 +252,8 @@ class SkillExtractor:
             by_skill.setdefault(match.skill, []).append(match)
         found: list[SkillMatch] = []
         for skill_index, skill_matches in by_skill.items():
-            skill_matches.sort(key=lambda m: (-m.similarity, m.segment))
+            # Equal scores (a named skill's boosted score is capped at 1): the shorter segment is the crisper evidence.
+            skill_matches.sort(key=lambda m: (-m.similarity, len(segments[m.segment]), m.segment))
             skill = self.vocabulary_.skills[skill_index]
             evidence = tuple(
                 Evidence(segments[m.segment], m.similarity, self.forms_[m.form]) for m in skill_matches[:MAX_EVIDENCE]
