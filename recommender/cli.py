@@ -98,6 +98,24 @@ MaxHours = Annotated[float | None, typer.Option("--max-hours", help="Only creden
 MaxCost = Annotated[float | None, typer.Option("--max-cost", help="Only credentials costing at most this much.")]
 Level = Annotated[str | None, typer.Option(help="Only these levels (comma-separated), e.g. beginner,intermediate.")]
 Language = Annotated[str | None, typer.Option(help="Only these languages, e.g. en or English.")]
+# The role, as query and plan take it.
+RoleText = Annotated[str | None, typer.Argument(help="Job description text.")]
+RoleFile = Annotated[
+    Path | None, typer.Option("--file", "-f", help="Read the job description from a file (- for stdin).")
+]
+RoleSkills = Annotated[
+    str | None, typer.Option(help="The role as an explicit skill list, e.g. 'SQL, Python, data warehouses'.")
+]
+HeldSkills = Annotated[
+    str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not needed again.")
+]
+RoleTitle = Annotated[
+    str | None,
+    typer.Option(
+        help="Job title, e.g. 'data engineer': with ESCO occupations in the index, the nearest occupation's "
+        "essential (weight 1) and optional (0.5) skills join the role; alone, they are the role."
+    ),
+]
 
 
 @app.command()
@@ -174,23 +192,11 @@ def index(
 @app.command()
 @_handle_errors
 def query(
-    text: Annotated[str | None, typer.Argument(help="Job description text.")] = None,
-    file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Read the job description from a file (- for stdin).")
-    ] = None,
-    skills: Annotated[
-        str | None, typer.Option(help="The role as an explicit skill list, e.g. 'SQL, Python, data warehouses'.")
-    ] = None,
-    have: Annotated[
-        str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not needed again.")
-    ] = None,
-    title: Annotated[
-        str | None,
-        typer.Option(
-            help="Job title, e.g. 'data engineer': with ESCO occupations in the index, the nearest occupation's "
-            "essential (weight 1) and optional (0.5) skills join the role; alone, they are the role."
-        ),
-    ] = None,
+    text: RoleText = None,
+    file: RoleFile = None,
+    skills: RoleSkills = None,
+    have: HeldSkills = None,
+    title: RoleTitle = None,
     k: Annotated[int, typer.Option("-k", help="How many credentials to return.")] = 10,
     model_dir: ModelDir = None,
     max_hours: MaxHours = None,
@@ -320,20 +326,11 @@ def _write_atomically(path: Path, content: str) -> None:
 @app.command()
 @_handle_errors
 def plan(
-    text: Annotated[str | None, typer.Argument(help="Job description text.")] = None,
-    file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Read the job description from a file (- for stdin).")
-    ] = None,
-    skills: Annotated[
-        str | None, typer.Option(help="The role as an explicit skill list, e.g. 'SQL, Python, data warehouses'.")
-    ] = None,
-    have: Annotated[
-        str | None, typer.Option(help="Skills already held (a list, or a file such as a CV): not planned for.")
-    ] = None,
-    title: Annotated[
-        str | None,
-        typer.Option(help="Job title, e.g. 'data engineer' (indexes with ESCO occupations; see query --help)."),
-    ] = None,
+    text: RoleText = None,
+    file: RoleFile = None,
+    skills: RoleSkills = None,
+    have: HeldSkills = None,
+    title: RoleTitle = None,
     model_dir: ModelDir = None,
     max_hours: Annotated[float | None, typer.Option("--max-hours", help="Hours the whole plan may take.")] = None,
     max_cost: Annotated[float | None, typer.Option("--max-cost", help="What the whole plan may cost.")] = None,
