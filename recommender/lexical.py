@@ -13,6 +13,7 @@ measured on TECH/HOUSE (docs/benchmarks.md) and kept in ``ranker.SkillRanker``:
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
@@ -30,8 +31,14 @@ NGRAM_RANGE = (3, 5)
 HASH_BITS = 20
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _token_key(token: str) -> str:
+    return normalize_label(token)
+
+
 def word_key(words: Sequence[str]) -> str:
-    return normalize_label(" ".join(words))
+    """The comparison key of a run of words: each word normalised (``normalize_label``), space-joined."""
+    return " ".join(_token_key(word) for word in words)
 
 
 class FormMatcher:
@@ -46,6 +53,7 @@ class FormMatcher:
         self, vocabulary: Vocabulary, *, attested: Iterable[str] | None = None, stop: Iterable[str] = ()
     ) -> None:
         owners: dict[str, set[int]] = {}
+        shape: dict[str, tuple[str, int]] = {}  # key → (its first word's key, its number of words)
         for position, skill in enumerate(vocabulary.skills):
             label_words = _TOKEN.findall(skill.label.casefold())
             for rank, form in enumerate((skill.label, *skill.aliases)):
@@ -59,6 +67,7 @@ class FormMatcher:
                 if rank and len(words) == 1 and words[:1] != label_words[:1] and not _SYMBOL.search(key):
                     continue
                 owners.setdefault(key, set()).add(position)
+                shape[key] = (_token_key(words[0]), len(words))
         stopped = {normalize_label(s) for s in stop}
         allowed = None if attested is None else {word_key(_TOKEN.findall(a.casefold())) for a in attested}
         self.forms = {
@@ -68,15 +77,20 @@ class FormMatcher:
             and key not in stopped
             and (allowed is None or " " in key or key in allowed or _SYMBOL.search(key))
         }
+        # Per first word, the most words a form starting with it has: most words start none.
+        self._longest: dict[str, int] = {}
+        for key in self.forms:
+            first, length = shape[key]
+            self._longest[first] = max(self._longest.get(first, 0), length)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """``(skill, matched form)`` for each form in ``text``, left to right, longest first, no overlaps."""
-        words = _TOKEN.findall(text.casefold())
+        keys = [_token_key(word) for word in _TOKEN.findall(text.casefold())]
         found: list[tuple[int, str]] = []
         i = 0
-        while i < len(words):
-            for n in range(min(MAX_FORM_WORDS, len(words) - i), 0, -1):
-                key = word_key(words[i : i + n])
+        while i < len(keys):
+            for n in range(min(self._longest.get(keys[i], 0), len(keys) - i), 0, -1):
+                key = " ".join(keys[i : i + n])
                 skill = self.forms.get(key)
                 if skill is not None:
                     found.append((skill, key))
