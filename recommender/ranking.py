@@ -62,26 +62,22 @@ class CoverageIndex:
         distances, neighbours = self.index_.radius_neighbors(
             role_embeddings, radius=1.0 - self.skill_similarity + 1e-6, sort_results=True
         )
-        parts: list[tuple[np.ndarray, ...]] = []
-        indptr, indices, data = self.profile_csc_.indptr, self.profile_csc_.indices, self.profile_csc_.data
-        for role, (dist, near) in enumerate(zip(distances, neighbours, strict=True)):
-            for distance, position in zip(dist, near, strict=True):
-                skill = self.used_skills_[position]
-                start, end = indptr[skill], indptr[skill + 1]
-                similarity = min(1.0, 1.0 - float(distance))
-                rows = indices[start:end]
-                parts.append(
-                    (
-                        np.full(len(rows), role, dtype=np.int32),
-                        rows.astype(np.int32),
-                        np.full(len(rows), skill, dtype=np.int32),
-                        np.full(len(rows), similarity, dtype=np.float32),
-                        (data[start:end] * similarity).astype(np.float32),
-                    )
-                )
-        if not parts:
+        # Every (role skill, near vocabulary skill) pair, in role order then nearness order...
+        counts = np.array([len(near) for near in neighbours], dtype=np.int64)
+        if not counts.sum():
             return empty
-        role_ids, creds, skills, sims, credit = (np.concatenate(column) for column in zip(*parts, strict=True))
+        pair_role = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+        pair_skill = self.used_skills_[np.concatenate(neighbours)].astype(np.int32)
+        pair_similarity = np.minimum(1.0, 1.0 - np.concatenate(distances).astype(np.float64)).astype(np.float32)
+        # ... expanded into every credential that has the near skill (its column of the profile).
+        indptr, indices, data = self.profile_csc_.indptr, self.profile_csc_.indices, self.profile_csc_.data
+        starts, lengths = indptr[pair_skill], indptr[pair_skill + 1] - indptr[pair_skill]
+        if not lengths.sum():
+            return empty
+        entries = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
+        role_ids, skills = np.repeat(pair_role, lengths), np.repeat(pair_skill, lengths)
+        sims = np.repeat(pair_similarity, lengths)
+        creds, credit = indices[entries].astype(np.int32), (data[entries] * sims).astype(np.float32)
         # Keep the best credit per (role skill, credential); ties go to the more similar skill.
         order = np.lexsort((-sims, -credit, creds, role_ids))
         role_ids, creds = role_ids[order], creds[order]
