@@ -85,7 +85,7 @@ def _have_text(have: str | None) -> str | None:
 
 ModelDir = Annotated[
     Path | None,
-    typer.Option("--model-dir", "-m", help="Index folder [default: $RECOMMENDER_MODEL_DIR or models/default]."),
+    typer.Option("--model-dir", "-m", help="Index folder \\[default: $RECOMMENDER_MODEL_DIR or models/default]."),
 ]
 MapOption = Annotated[
     list[str] | None,
@@ -150,7 +150,8 @@ def index(
     catalog_format: Annotated[
         str | None,
         typer.Option(
-            "--format", help="Force the catalog format: csv, jsonl, json, openbadges, ctdl or elm [default: detected]."
+            "--format",
+            help="Force the catalog format: csv, jsonl, json, openbadges, ctdl or elm \\[default: detected].",
         ),
     ] = None,
     lang: Annotated[
@@ -160,7 +161,7 @@ def index(
         Path | None,
         typer.Option(
             help="ESCO export folder whose occupations join role profiles "
-            "[default: the --taxonomy folder when it holds occupations_en.csv]."
+            "\\[default: the --taxonomy folder when it holds occupations_en.csv]."
         ),
     ] = None,
     no_occupations: Annotated[
@@ -452,7 +453,7 @@ def evaluate_skills(
     ] = "all",
     labels: Annotated[
         Path | None,
-        typer.Option(help="Only gold labels in this list count [default: skills_en_label.txt beside --data]."),
+        typer.Option(help="Only gold labels in this list count \\[default: skills_en_label.txt beside --data]."),
     ] = None,
     output: EvalFormat = OutputFormat.table,
     verbose: Verbose = False,
@@ -491,7 +492,7 @@ def evaluate_ranking(
     catalog: Annotated[Path, typer.Option(help="The catalog whose 0-based rows the pairs name.")],
     postings: Annotated[Path, typer.Option(help="The postings whose ids the pairs name.")],
     taxonomy: Annotated[
-        Path | None, typer.Option(help="Skill vocabulary [default: the catalog's declared skills].")
+        Path | None, typer.Option(help="Skill vocabulary \\[default: the catalog's declared skills].")
     ] = None,
     occupations: Annotated[
         Path | None, typer.Option(help="ESCO folder: blend the nearest occupations into each role.")
@@ -518,10 +519,10 @@ def evaluate_roles(
     data: Data,
     taxonomy: Annotated[Path, typer.Option(help="ESCO export folder (skills and occupations).")],
     occupations: Annotated[
-        Path | None, typer.Option(help="ESCO folder with occupations_en.csv [default: --taxonomy].")
+        Path | None, typer.Option(help="ESCO folder with occupations_en.csv \\[default: --taxonomy].")
     ] = None,
     profile: Annotated[
-        list[str] | None, typer.Option(help="text, title or blend (repeatable) [default: all three].")
+        list[str] | None, typer.Option(help="text, title or blend (repeatable) \\[default: all three].")
     ] = None,
     encoder: EncoderOption = None,
     output: EvalFormat = OutputFormat.table,
@@ -557,16 +558,18 @@ def train(
         typer.Option(help="adapter: a residual layer on the frozen encoder (minutes); full: every weight (hours)."),
     ] = TrainMode.adapter,
     base: Annotated[
-        Path | None, typer.Option(help="sentence-transformers folder to start from [default: all-MiniLM-L6-v2].")
+        Path | None, typer.Option(help="sentence-transformers folder to start from \\[default: all-MiniLM-L6-v2].")
     ] = None,
     max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many steps.")] = None,
-    epochs: Annotated[float | None, typer.Option(help="Passes over the pairs [default: per mode].")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", help="Pairs per step [default: per mode].")] = None,
+    epochs: Annotated[float | None, typer.Option(help="Passes over the pairs \\[default: per mode].")] = None,
+    batch_size: Annotated[
+        int | None, typer.Option("--batch-size", help="Pairs per step \\[default: per mode].")
+    ] = None,
     learning_rate: Annotated[
-        float | None, typer.Option("--learning-rate", help="Peak learning rate [default: per mode].")
+        float | None, typer.Option("--learning-rate", help="Peak learning rate \\[default: per mode].")
     ] = None,
     eval_every: Annotated[
-        int | None, typer.Option("--eval-every", help="Score the validation sets every N steps [default: per mode].")
+        int | None, typer.Option("--eval-every", help="Score the validation sets every N steps \\[default: per mode].")
     ] = None,
     source: Annotated[
         list[str] | None,

@@ -592,3 +592,19 @@ def test_a_real_process_logs_warnings_to_stderr_and_keeps_stdout_for_data(tmp_pa
     assert missing.returncode == 1
     assert missing.stderr.startswith("Error: no index at")
     assert "Traceback" not in missing.stderr + missing.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["query"], "[default: $RECOMMENDER_MODEL_DIR or models/default]"),
+        (["index"], "[default: detected]"),
+        (["train"], "[default: per mode]"),
+        (["evaluate", "roles"], "[default: all three]"),
+    ],
+)
+def test_help_shows_the_defaults_written_in_brackets(command: list[str], shown: str) -> None:
+    """Rich reads "[...]" as markup and drops it unless escaped: the defaults must reach the user."""
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert shown in " ".join(result.stdout.split())
