@@ -12,19 +12,17 @@ import itertools
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import __version__
-from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
-from .backends import query_encoder_files, runtime_encoder
+from .artifacts import load_array, load_document
 from .cache import neighbour_store
 from .catalog import Catalog, Credential
 from .encoder import Encoder, encode_grouped, load_encoder, normalize_rows
-from .errors import ArtifactError, InvalidInputError, NotFittedError
+from .errors import InvalidInputError, NotFittedError
 from .filters import CredentialFacts, Filters
 from .neighbors import cosine_index
 from .occupations import Occupation, OccupationIndex  # optional ESCO occupations for role profiles
@@ -41,7 +39,7 @@ from .skills import (
     SegmentMatch,
     SkillExtractor,
 )
-from .taxonomy import Skill, Vocabulary, normalize_label, vocabulary_from_catalog
+from .taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
 
 logger = logging.getLogger(__name__)
 
@@ -236,103 +234,17 @@ class Recommender:
     # ------------------------------------------------------------------ persistence
     def save(self, model_dir: str | Path, *, inputs: dict[str, Any] | None = None) -> Path:
         """Write the index atomically into ``model_dir``; ``inputs`` records data hashes and paths."""
+        from .index_io import save_index
+
         self._check_fitted()
-        assert self.encoder is not None
-        profiles = self.profiles_
-        arrays = {
-            "form_embeddings": self.extractor_.form_embeddings_,
-            "form_skill": self.extractor_.form_skill_,
-            "profile_indptr": profiles.matrix.indptr.astype(np.int64),
-            "profile_indices": profiles.matrix.indices.astype(np.int32),
-            "profile_weights": profiles.matrix.data.astype(np.float32),
-            "profile_similarity": profiles.similarity,
-            "profile_source": profiles.source,
-            "profile_evidence": profiles.evidence,
-            "documents": profiles.documents,
-        }
-        documents = {
-            "vocabulary": {"source": self.vocabulary_.source, "skills": [asdict(s) for s in self.vocabulary_.skills]},
-            "credentials": [c.to_dict() for c in self.credentials_],
-            "evidence": profiles.strings,
-            "forms": self.extractor_.forms_,
-        }
-        occupation_arrays, occupation_documents = self._occupation_artifacts()  # ESCO occupations, if attached
-        arrays.update(occupation_arrays)
-        documents.update(occupation_documents)
-        manifest = {
-            "library_versions": _library_versions(),
-            "encoder": {
-                "spec": self.encoder.spec,
-                "fingerprint": self.encoder.fingerprint(),
-                "dim": int(profiles.documents.shape[1]),
-            },
-            "settings": asdict(self.settings),
-            "counts": {
-                "credentials": len(self.credentials_),
-                "skills": len(self.vocabulary_),
-                "surface_forms": len(self.extractor_.forms_),
-                "profile_entries": int(profiles.matrix.nnz),
-                "catalog_local_skills": sum(1 for s in self.vocabulary_.skills if s.id.startswith("local:")),
-            },
-            "inputs": inputs or {},
-        }
-        # The encoder queries will use without torch (ONNX export or static model), in encoder/.
-        runtime = query_encoder_files(self.encoder)
-        if runtime is not None:
-            manifest["encoder"]["runtime"] = runtime[1]  # type: ignore[index]
-        folders = {runtime[1]["folder"]: runtime[0]} if runtime is not None else None
-        return write_index(model_dir, arrays, documents, manifest, folders)
+        return save_index(self, model_dir, inputs=inputs)
 
     @classmethod
     def load(cls, model_dir: str | Path, *, encoder: Encoder | None = None) -> Recommender:
         """Load and verify an index written by ``save``."""
-        version = resolve_version(model_dir)
-        manifest = read_manifest(version)
-        verify_files(version, manifest)
-        try:
-            settings = Settings(**manifest["settings"])
-            encoder_meta = manifest["encoder"]
-            vocab_doc = load_document(version, "vocabulary")
-            vocabulary = Vocabulary(
-                skills=tuple(Skill(**{**s, "aliases": tuple(s["aliases"])}) for s in vocab_doc["skills"]),
-                source=vocab_doc["source"],
-            )
-            credentials = tuple(Credential.from_dict(d) for d in load_document(version, "credentials"))
-        except (KeyError, TypeError) as exc:
-            raise ArtifactError(f"index at {version} is incomplete ({exc!r}); rebuild it") from exc
-        encoder = encoder or runtime_encoder(version, encoder_meta) or load_encoder(encoder_meta["spec"])
-        if encoder.fingerprint() != encoder_meta["fingerprint"]:
-            raise ArtifactError(
-                f"the encoder {encoder_meta['spec']!r} has changed since the index at {version} was built; "
-                "rebuild the index with `recommender index`"
-            )
-        import scipy.sparse as sp
+        from .index_io import load_index
 
-        matrix = sp.csr_matrix(
-            (
-                load_array(version, "profile_weights"),
-                load_array(version, "profile_indices"),
-                load_array(version, "profile_indptr"),
-            ),
-            shape=(len(credentials), len(vocabulary)),
-        )
-        profiles = Profiles(
-            matrix=matrix,
-            similarity=load_array(version, "profile_similarity"),
-            source=load_array(version, "profile_source"),
-            evidence=load_array(version, "profile_evidence"),
-            strings=load_document(version, "evidence"),
-            documents=load_array(version, "documents", mmap=True),
-        )
-        extractor = settings.new_extractor().fit(
-            vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings", mmap=True), reference=False
-        )
-        model = cls(encoder, settings)
-        model._set_state(encoder, extractor, credentials, profiles, reference=False)
-        model._load_occupations(version, manifest)
-        model.manifest_ = manifest
-        model.path_ = version
-        return model
+        return load_index(cls, model_dir, encoder=encoder)
 
     # ------------------------------------------------------------------ skills of a text
     def skills(self, text: str) -> list[SkillMatch]:
@@ -585,15 +497,3 @@ class Recommender:
             matched_skills=tuple(matched),
             missing_skills=missing,
         )
-
-
-def _library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    versions = {"recommender": __version__}
-    for package in ("numpy", "scipy", "scikit-learn", "sentence-transformers", "torch"):
-        try:
-            versions[package] = version(package)
-        except PackageNotFoundError:
-            versions[package] = "not installed"
-    return versions

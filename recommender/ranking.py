@@ -74,7 +74,8 @@ class CoverageIndex:
         starts, lengths = indptr[pair_skill], indptr[pair_skill + 1] - indptr[pair_skill]
         if not lengths.sum():
             return empty
-        entries = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)  # column start minus output start
+        entries = np.arange(lengths.sum()) + offsets
         role_ids, skills = np.repeat(pair_role, lengths), np.repeat(pair_skill, lengths)
         sims = np.repeat(pair_similarity, lengths)
         creds, credit = indices[entries].astype(np.int32), (data[entries] * sims).astype(np.float32)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "real_model: uses the real default encoder (all-MiniLM-L6-v2)")
 
 
-@pytest.fixture(autouse=True)
-def no_trained_encoder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see a fresh install: no trained encoder in models/ becomes the ESCO default (trained.py)."""
-    monkeypatch.setenv("RECOMMENDER_TRAINED_ENCODER", str(tmp_path_factory.getbasetemp() / "no-trained-encoder"))
+@pytest.fixture(autouse=True, scope="session")
+def no_trained_encoder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests see a fresh install: no trained encoder in models/ becomes the ESCO default (trained.py).
+    Session-wide, so that session fixtures (indexes built once) see it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RECOMMENDER_TRAINED_ENCODER", str(tmp_path_factory.getbasetemp() / "no-trained-encoder"))
+        yield
 
 
 @pytest.fixture(scope="session")
