@@ -18,7 +18,14 @@ import numpy as np
 
 from .encoder import Encoder
 from .segment import split_segments
-from .skills import DEFAULT_SHORT_THRESHOLD, DEFAULT_THRESHOLD, SHORT_SEGMENT_WORDS, SkillExtractor
+from .skills import (
+    DEFAULT_EXACT_BOOST,
+    DEFAULT_PER_SEGMENT,
+    DEFAULT_SHORT_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    SHORT_SEGMENT_WORDS,
+    SkillExtractor,
+)
 from .tabular import PathLike
 from .taxonomy import Vocabulary
 
@@ -71,7 +78,11 @@ def calibrate(
     encoder: Encoder, vocabulary: Vocabulary, paths: Sequence[PathLike], *, boosts: Sequence[float] = EXACT_BOOSTS
 ) -> dict[str, Any]:
     """The best settings of ``sweep`` and their figures, with the F1 of the packaged defaults beside them."""
-    scores = sweep(encoder, vocabulary, paths, boosts=boosts)
+    return best_settings(sweep(encoder, vocabulary, paths, boosts=boosts))
+
+
+def best_settings(scores: dict[tuple[float, int, float], tuple[float, float, float]]) -> dict[str, Any]:
+    """The settings of a ``sweep`` with the best F1 (ties: the higher threshold, then the smaller boost)."""
     (t, n, b), (p, r, f) = max(scores.items(), key=lambda item: (item[1][2], item[0][0], -item[0][2]))
     return {
         "threshold": t,
@@ -81,5 +92,7 @@ def calibrate(
         "precision": round(p, 4),
         "recall": round(r, 4),
         "f1": round(f, 4),
-        "default_settings_f1": round(scores.get((DEFAULT_THRESHOLD, 2, 0.0), (0, 0, 0))[2], 4),
+        "default_settings_f1": round(
+            scores.get((DEFAULT_THRESHOLD, DEFAULT_PER_SEGMENT, DEFAULT_EXACT_BOOST), (0, 0, 0))[2], 4
+        ),
     }

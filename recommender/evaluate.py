@@ -156,7 +156,7 @@ def evaluate_skills(
     labelled = [i for i, g in enumerate(gold) if g]
     sentences = [texts[i] for i in labelled]
     if forms == "hybrid":
-        ranker = SkillRanker(**ranker_weights(encoder if isinstance(encoder, str) else text_encoder))
+        ranker = SkillRanker(**ranker_weights(text_encoder))  # a trained encoder's tuned weights, if any
         ranked = ranker.fit(vocabulary, text_encoder).rank(sentences, top_n=RANK_DEPTH)
     else:
         candidates = labels_only(vocabulary) if forms == "labels" else vocabulary

@@ -28,8 +28,8 @@ import numpy as np
 from recommender.cache import CachedEncoder
 from recommender.encoder import SentenceTransformerEncoder, load_encoder
 from recommender.evaluate import read_skill_benchmark
-from recommender.lexical import CharNgramIndex, FormMatcher
 from recommender.metrics import mean_reciprocal_rank, rp_at_k
+from recommender.ranker import SkillRanker
 from recommender.segment import split_segments
 from recommender.taxonomy import load_taxonomy
 
@@ -87,8 +87,8 @@ def main() -> None:
     described = [f"{skill.label}. {skill.description}".strip() for skill in vocabulary.skills]
     print(f"encoding {len(described)} label + description texts (cached after the first run)", file=sys.stderr)
     description_vectors = encoder.encode(described, progress=True)
-    matcher = FormMatcher(vocabulary)
-    lexical_index = CharNgramIndex().fit(forms)  # the library's (recommender/lexical.py), as SkillRanker uses it
+    # The dense, exact-form and character n-gram parts, exactly as the library's hybrid ranking has them.
+    ranker = SkillRanker().fit(vocabulary, encoder, form_embeddings=form_vectors)
     data: dict[str, dict[str, Any]] = {}
     for name in SETS:
         texts, gold, _ = read_skill_benchmark(
@@ -97,10 +97,8 @@ def main() -> None:
         keep = [i for i, g in enumerate(gold) if g]
         texts, gold = [texts[i] for i in keep], [gold[i] for i in keep]
         sentence = encoder.encode(texts)
-        base = {
-            "labels": sentence @ form_vectors[label_rows].T,
-            "all": skill_max(sentence @ form_vectors.T, order, starts),
-        }
+        dense, exact, lexical = ranker.components(texts, sentence)
+        base = {"labels": sentence @ form_vectors[label_rows].T, "all": dense}
         segments = [[s for s in split_segments(t) if s != t] for t in texts]
         flat = [s for segs in segments for s in segs]
         seg_vectors = encoder.encode(flat) if flat else np.zeros((0, form_vectors.shape[1]), np.float32)
@@ -111,10 +109,6 @@ def main() -> None:
                 seg_best[i] = skill_max(seg_vectors[row : row + len(segs)] @ form_vectors.T, order, starts).max(axis=0)
             row += len(segs)
         describe = sentence @ description_vectors.T
-        exact = np.zeros_like(base["all"])
-        for i, text in enumerate(texts):
-            exact[i, [skill for skill, _ in matcher.find(text)]] = 1.0
-        lexical = skill_max(lexical_index.similarities(texts), order, starts)
         late = {}
         if isinstance(encoder.inner, SentenceTransformerEncoder):
             tokens = token_vectors(encoder.inner, texts)

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from recommender.cache import CachedEncoder
-from recommender.calibration import calibrate, sweep
+from recommender.calibration import best_settings, sweep
 from recommender.encoder import load_encoder
 from recommender.evaluate import evaluate_skills
 from recommender.taxonomy import load_taxonomy
@@ -37,7 +37,7 @@ def main() -> None:
     print("threshold per_segment exact_boost precision recall    F1   (TECH + HOUSE validation, micro, %)")
     for (t, n, b), (p, r, f) in sorted(scores.items()):
         print(f"{t:9.3f} {n:11d} {b:11.1f} {100 * p:9.1f} {100 * r:6.1f} {100 * f:5.1f}")
-    print("chosen:", json.dumps(calibrate(encoder, vocabulary, paths)))
+    print("chosen:", json.dumps(best_settings(scores)))
     for name in ("tech_validation", "house_validation", "tech_test", "house_test"):
         result = evaluate_skills(bench / f"{name}_annotations.csv", vocabulary, encoder=encoder)
         print(f"{name}: ranking (labels + aliases) RP@5 {100 * result.metrics['rp@5']:.1f}, n = {result.n}")
