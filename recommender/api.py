@@ -13,24 +13,27 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from .artifacts import CURRENT, MANIFEST, file_sha256, read_manifest, resolve_version
-from .batch import ScoreSummary, score_postings
-from .cache import CachedEncoder
-from .catalog import CATALOG_FIELDS, load_catalog
 from .defaults import CATALOG_FILE, SKILLS_FILE, default_model_dir, embedded_data_dir
-from .encoder import load_encoder
-from .engine import Recommender, Settings
+from .encoders.cache import CachedEncoder
+from .encoders.load import load_encoder
+from .encoders.trained import calibrated_settings, default_encoder_for
 from .errors import ArtifactError, InvalidInputError
-from .export import AlignmentExport
-from .filters import Filters
-from .occupations import OCCUPATIONS_FILE, RELATIONS_FILE, find_occupations_folder, load_occupations
-from .pathway import build_plan
-from .plan_results import Budget, PlanResult
-from .postings import iter_postings
-from .results import QueryResult, SkillMatch
-from .tabular import parse_mapping
-from .taxonomy import Vocabulary, load_taxonomy
-from .trained import calibrated_settings, default_encoder_for
+from .formats.export import AlignmentExport
+from .formats.readers import load_catalog
+from .inputs.catalog import CATALOG_FIELDS
+from .inputs.postings import iter_postings
+from .inputs.tabular import parse_mapping
+from .inputs.taxonomy import Vocabulary, load_taxonomy
+from .matching.batch import ScoreSummary, score_postings
+from .matching.engine import Recommender, Settings
+from .matching.filters import Filters
+from .matching.results import QueryResult
+from .planning.pathway import build_plan
+from .planning.results import Budget, PlanResult
+from .skills.occupations import OCCUPATIONS_FILE, RELATIONS_FILE, find_occupations_folder, load_occupations
+from .skills.results import SkillMatch
+from .store.artifacts import CURRENT, MANIFEST, atomic_text_file, file_sha256, read_manifest, resolve_version
+from .store.index_io import load_index, save_index
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +135,7 @@ def build_index(
             "path": str(occupations_folder),
             "sha256": {name: file_sha256(occupations_folder / name) for name in (OCCUPATIONS_FILE, RELATIONS_FILE)},
         }
-    version = model.save(model_dir, inputs=inputs)
+    version = save_index(model, model_dir, inputs=inputs)
     counts = read_manifest(version)["counts"]
     return IndexSummary(str(model_dir), version.name, counts, loaded.report.summary(), time.perf_counter() - started)
 
@@ -196,7 +199,7 @@ def open_index(model_dir: str | Path | None = None, *, progress: bool = False) -
     if path.resolve() == default_model_dir().resolve() and _needs_default_build(path):
         logger.warning("building the default index from the embedded catalog in %s (first run only)", path)
         build_default_index(path, progress=progress)
-    return Recommender.load(path)
+    return load_index(path)
 
 
 def query(
@@ -222,7 +225,7 @@ def text_skills(text: str, *, model_dir: str | Path | None = None, progress: boo
 
 def score_file(
     postings: str | Path,
-    out: TextIO,
+    out: TextIO | str | Path,
     *,
     model_dir: str | Path | None = None,
     mapping: Sequence[str] = (),
@@ -235,7 +238,8 @@ def score_file(
     on_row: Callable[[], None] | None = None,
     progress: bool = False,
 ) -> ScoreSummary:
-    """Write one JSON line per posting of ``postings`` to ``out``; return what was scored or skipped.
+    """Write one JSON line per posting of ``postings`` to ``out`` (a stream, or a file path written
+    atomically); return what was scored or skipped.
 
     The index, ``k`` and the postings file's columns are checked before ``on_start`` is called
     and before anything is written.
@@ -244,6 +248,21 @@ def score_file(
     model._check_k(k)
     fields = parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None
     rows = iter_postings(postings, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format)
+    if isinstance(out, (str, Path)):
+        with atomic_text_file(out, example="scores.jsonl") as handle:
+            return _write_scores(model, rows, handle, k, filters, on_start, on_row)
+    return _write_scores(model, rows, out, k, filters, on_start, on_row)
+
+
+def _write_scores(
+    model: Recommender,
+    rows: Any,
+    out: TextIO,
+    k: int,
+    filters: Filters | None,
+    on_start: Callable[[], None] | None,
+    on_row: Callable[[], None] | None,
+) -> ScoreSummary:
     if on_start is not None:
         on_start()
     summary = ScoreSummary()
@@ -289,7 +308,7 @@ def export_alignments(
     progress: bool = False,
 ) -> AlignmentExport:
     """The index's skill profiles as Open Badges 3.0 alignments, one entry per credential."""
-    from .export import export_alignments as export
+    from .formats.export import export_alignments as export
 
     return export(open_index(model_dir, progress=progress), ids=ids, min_weight=min_weight, sources=sources)
 
@@ -309,11 +328,71 @@ def train_encoder(
     calibrate: bool = True,
     on_step: Callable[[int, int, float], None] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
-    """Domain-adapt the encoder on the shared data folder (``recommender train``); see recommender/train.py."""
-    from .train import config_for, train_from_data
+    """Domain-adapt the encoder on the shared data folder (``recommender train``); see recommender/training/train.py."""
+    from .training.train import config_for, train_from_data
 
     config = config_for(
         mode, max_steps=max_steps, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
         eval_every=eval_every,
     )  # fmt: skip
     return train_from_data(data, out, base=base, config=config, sources=sources, calibrate=calibrate, on_step=on_step)
+
+
+# ---------------------------------------------------------------- evaluate (recommender/evaluation/)
+def evaluate_skills(
+    data: str | Path,
+    taxonomy: str | Path,
+    *,
+    encoder: str | None = None,
+    forms: str = "all",
+    labels: str | Path | None = None,
+) -> list[Any]:
+    """Sentence → every skill ranked: RP@5, RP@10, MRR for each ranking ``forms`` names
+    (``labels``, ``all``, ``hybrid``, ``both`` = labels and all, ``every`` = the three)."""
+    from .evaluation.evaluate import FORM_SETTINGS
+    from .evaluation.evaluate import evaluate_skills as run
+
+    chosen = {"both": ["labels", "all"], "every": list(FORM_SETTINGS)}.get(forms, [forms])
+    vocabulary = load_taxonomy(taxonomy)
+    return [run(data, vocabulary, encoder=encoder, forms=f, labels=labels) for f in chosen]
+
+
+def evaluate_titles(data: str | Path, occupations: str | Path, *, encoder: str | None = None) -> Any:
+    """Job title → ESCO occupation: accuracy@1, accuracy@5, MRR."""
+    from .evaluation.evaluate import evaluate_titles as run
+
+    return run(data, occupations, encoder=encoder)
+
+
+def evaluate_roles(
+    data: str | Path,
+    taxonomy: str | Path,
+    *,
+    occupations: str | Path | None = None,
+    profiles: Sequence[str] | None = None,
+    encoder: str | None = None,
+) -> list[Any]:
+    """Job ad or occupation description → the role's skills: Recall@20 and MAP per profile."""
+    from .evaluation.roles import PROFILES
+    from .evaluation.roles import evaluate_roles as run
+
+    return run(data, taxonomy, occupations or taxonomy, encoder=encoder, profiles=profiles or PROFILES)
+
+
+def evaluate_ranking(
+    data: str | Path,
+    *,
+    catalog: str | Path,
+    postings: str | Path,
+    taxonomy: str | Path | None = None,
+    occupations: str | Path | None = None,
+    limit: int | None = None,
+    encoder: str | None = None,
+    progress: bool = False,
+) -> Any:
+    """Postings → ranked credentials against graded pairs: nDCG@10, Recall@50."""
+    from .evaluation.ranking import evaluate_ranking as run
+
+    return run(data, catalog=catalog, postings=postings, taxonomy=taxonomy, occupations=occupations,
+               encoder=encoder, limit=limit, progress=progress)  # fmt: skip
+

@@ -42,7 +42,7 @@ def say(message: str) -> None:
 def cold(model_dir: str, runs: int) -> dict[str, Any]:
     """`recommender query "<150 words>" -k 10` in fresh processes: fast path vs the plain path
     (sentence-transformers, scikit-learn, every checksum re-hashed)."""
-    from recommender.artifacts import STAMP, resolve_version
+    from recommender.store.artifacts import STAMP, resolve_version
 
     WORK.mkdir(parents=True, exist_ok=True)
     command = [CLI, "query", benchlib.JOB_DESCRIPTION, "-k", "10", "--model-dir", model_dir]
@@ -86,12 +86,12 @@ def cold(model_dir: str, runs: int) -> dict[str, Any]:
 FLOOR = """
 import time, sys
 sys.path.insert(0, 'scripts')
-from recommender.engine import Recommender
-from recommender.postings import iter_postings
-from recommender.segment import split_segments
-from recommender.tabular import parse_mapping
+from recommender.inputs.postings import iter_postings
+from recommender.inputs.tabular import parse_mapping
+from recommender.skills.segment import split_segments
+from recommender.store.index_io import load_index
 from benchlib import WUZZUF, WUZZUF_MAP
-model = Recommender.load(sys.argv[1])
+model = load_index(sys.argv[1])
 rows = iter_postings(WUZZUF, mapping=parse_mapping(WUZZUF_MAP, known_fields=('id', 'title', 'text')))
 segments = [s for p in rows if hasattr(p, 'text') for s in split_segments(p.text)]
 unique = list(dict.fromkeys(segments))
@@ -105,11 +105,11 @@ result = {'floor_s': time.perf_counter() - started, 'segments': len(segments), '
 SINGLE = """
 import json, time, sys
 sys.path.insert(0, 'scripts')
-from recommender.engine import Recommender
-from recommender.postings import iter_postings
-from recommender.tabular import parse_mapping
+from recommender.inputs.postings import iter_postings
+from recommender.inputs.tabular import parse_mapping
+from recommender.store.index_io import load_index
 from benchlib import WUZZUF, WUZZUF_MAP
-model = Recommender.load(sys.argv[1])
+model = load_index(sys.argv[1])
 step = int(sys.argv[3])
 rows = [p for p in iter_postings(WUZZUF, mapping=parse_mapping(WUZZUF_MAP, known_fields=('id', 'title', 'text')))
         if hasattr(p, 'text')]
@@ -220,7 +220,7 @@ def compare_indexes(a: Path, b: Path) -> dict[str, Any]:
     """Per array: identical, or the largest absolute difference; JSON documents compared exactly."""
     import numpy as np
 
-    from recommender.artifacts import resolve_version
+    from recommender.store.artifacts import resolve_version
 
     va, vb = resolve_version(a), resolve_version(b)
     report: dict[str, Any] = {}
@@ -313,7 +313,7 @@ def static(cache_dir: str, texts: int) -> dict[str, Any]:
     from static_quality import QUALITY, SPEED
 
     distill = benchlib.run_measured(
-        "import time\nfrom recommender.static_encoder import distill_default\nfrom pathlib import Path\n"
+        "import time\nfrom recommender.encoders.static import distill_default\nfrom pathlib import Path\n"
         "t = time.perf_counter(); distill_default(Path(sys.argv[1]))\nresult = {'s': time.perf_counter() - t}",
         str(WORK / "distilled"),
     )

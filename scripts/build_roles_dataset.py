@@ -23,8 +23,8 @@ import os
 import sys
 from pathlib import Path
 
-from recommender.occupations import load_occupations
-from recommender.taxonomy import load_taxonomy
+from recommender.inputs.taxonomy import load_taxonomy
+from recommender.skills.occupations import load_occupations
 
 TEST_PERCENT = 20
 

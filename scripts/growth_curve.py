@@ -28,8 +28,8 @@ import time, numpy as np, sys
 sys.path.insert(0, 'scripts')
 from benchlib import wuzzuf_texts, JOB_DESCRIPTION
 started = time.perf_counter()
-from recommender.engine import Recommender
-model = Recommender.load(sys.argv[1])
+from recommender.store.index_io import load_index
+model = load_index(sys.argv[1])
 load = time.perf_counter() - started
 texts = wuzzuf_texts(int(sys.argv[2]))
 for text in texts[:5]:
@@ -65,7 +65,7 @@ def build(n: int, encoder: str, work: Path) -> dict[str, Any]:
     if encoder == "static":  # distilled once, outside the timed build (reported in bench.py)
         static_cache = work / "cache-static-model"
         benchlib.run_measured(
-            "from recommender.encoder import load_encoder\nload_encoder('static').fingerprint()\nresult = {}",
+            "from recommender.encoders.load import load_encoder\nload_encoder('static').fingerprint()\nresult = {}",
             env={"RECOMMENDER_CACHE_DIR": str(static_cache)},
         )
         (cache / "static").parent.mkdir(parents=True, exist_ok=True)

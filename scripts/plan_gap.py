@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from recommender.api import open_index
-from recommender.pathway import prepare_plan
-from recommender.plan import solve_exact, solve_greedy
-from recommender.plan_results import Budget
+from recommender.planning.pathway import prepare_plan
+from recommender.planning.results import Budget
+from recommender.planning.solver import solve_exact, solve_greedy
 
 BUDGETS = {
     "3 credentials": Budget(max_credentials=3),

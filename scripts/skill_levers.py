@@ -25,13 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from recommender.cache import CachedEncoder
-from recommender.encoder import SentenceTransformerEncoder, load_encoder
-from recommender.evaluate import read_skill_benchmark
-from recommender.metrics import mean_reciprocal_rank, rp_at_k
-from recommender.ranker import SkillRanker
-from recommender.segment import split_segments
-from recommender.taxonomy import load_taxonomy
+from recommender.encoders.cache import CachedEncoder
+from recommender.encoders.load import load_encoder
+from recommender.encoders.sentence import SentenceTransformerEncoder
+from recommender.evaluation.evaluate import read_skill_benchmark
+from recommender.evaluation.metrics import mean_reciprocal_rank, rp_at_k
+from recommender.inputs.taxonomy import load_taxonomy
+from recommender.skills.ranker import SkillRanker
+from recommender.skills.segment import split_segments
 
 SETS = ("tech_validation", "house_validation", "tech_test", "house_test")
 

@@ -11,15 +11,15 @@ SPEED = """
 import time, sys
 sys.path.insert(0, 'scripts')
 from benchlib import wuzzuf_texts
-from recommender.segment import split_segments
+from recommender.skills.segment import split_segments
 spec, n = sys.argv[1], int(sys.argv[2])
 texts = list(dict.fromkeys(s for t in wuzzuf_texts() for s in split_segments(t)))[:n]
 if spec == 'onnx':
-    from recommender.artifacts import resolve_version
-    from recommender.onnx_encoder import OnnxEncoder
+    from recommender.store.artifacts import resolve_version
+    from recommender.encoders.onnx import OnnxEncoder
     encoder = OnnxEncoder(resolve_version('models/default') / 'encoder', spec='default')
 else:
-    from recommender.encoder import load_encoder
+    from recommender.encoders.load import load_encoder
     encoder = load_encoder(spec)
 encoder.encode(texts[:50])
 started = time.perf_counter()
@@ -32,13 +32,13 @@ QUALITY = """
 import sys
 sys.path.insert(0, 'scripts')
 from benchlib import SHARED
-from recommender.benchmarks import read_annotations
-from recommender.cache import CachedEncoder
-from recommender.encoder import load_encoder
-from recommender.metrics import mean_reciprocal_rank, rp_at_k
-from recommender.segment import split_segments
-from recommender.skills import SkillExtractor
-from recommender.taxonomy import load_taxonomy, normalize_label
+from recommender.evaluation.benchmarks import read_annotations
+from recommender.encoders.cache import CachedEncoder
+from recommender.encoders.load import load_encoder
+from recommender.evaluation.metrics import mean_reciprocal_rank, rp_at_k
+from recommender.skills.segment import split_segments
+from recommender.skills.extractor import SkillExtractor
+from recommender.inputs.taxonomy import load_taxonomy, normalize_label
 spec, cache = sys.argv[1], sys.argv[2]
 vocabulary = load_taxonomy(SHARED / 'esco')
 encoder = CachedEncoder(load_encoder(spec), cache)

@@ -5,7 +5,7 @@
 Each tune occupation (title = preferred label, text = description, gold = essential skills) is
 matched without its own occupation. The script prepares the roles once (text skills, title and
 text similarities to every occupation), then sweeps ``BlendSettings`` and prints Recall@20 and
-MAP; the best Recall@20 (ties: MAP) is the default in ``recommender/roles.py``.
+MAP; the best Recall@20 (ties: MAP) is the default in ``recommender/skills/roles.py``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from recommender.evaluate import prepare_roles, read_roles, resolve_encoder, score_roles
-from recommender.occupations import OccupationIndex, load_occupations
-from recommender.roles import BlendSettings
-from recommender.taxonomy import load_taxonomy
+from recommender.evaluation.evaluate import resolve_encoder
+from recommender.evaluation.roles import prepare_roles, read_roles, score_roles
+from recommender.inputs.taxonomy import load_taxonomy
+from recommender.skills.occupations import OccupationIndex, load_occupations
+from recommender.skills.roles import BlendSettings
 
 # Earlier sweeps (title_share 0.3, 1-10 occupations, temperature 0.01-0.1, occupation weight 0.5-2)
 # put one occupation and weight <= 1 behind (Recall@20 35.4 / 37.5 against 40.3 at 5 occupations,

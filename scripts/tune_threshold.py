@@ -1,4 +1,4 @@
-"""Choose the skill-presence settings on the TECH and HOUSE *validation* sets (recommender/calibration.py).
+"""Choose the skill-presence settings on the TECH and HOUSE *validation* sets (recommender/evaluation/calibration.py).
 
 Prints micro precision / recall / F1 of the extracted skill sets, pooled over both validation sets,
 for every threshold × per-segment cap × exact-form boost (short segments need threshold + 0.20),
@@ -15,11 +15,11 @@ import json
 import os
 from pathlib import Path
 
-from recommender.cache import CachedEncoder
-from recommender.calibration import best_settings, sweep
-from recommender.encoder import load_encoder
-from recommender.evaluate import evaluate_skills
-from recommender.taxonomy import load_taxonomy
+from recommender.encoders.cache import CachedEncoder
+from recommender.encoders.load import load_encoder
+from recommender.evaluation.calibration import best_settings, sweep
+from recommender.evaluation.evaluate import evaluate_skills
+from recommender.inputs.taxonomy import load_taxonomy
 
 
 def main() -> None:

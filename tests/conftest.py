@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from recommender.catalog import load_catalog
-from recommender.encoder import HashingEncoder
-from recommender.engine import Recommender
+from recommender.encoders.hashing import HashingEncoder
+from recommender.formats.readers import load_catalog
+from recommender.matching.engine import Recommender
 
 from .helpers import HASH_SETTINGS, TINY_CATALOG
 
@@ -25,8 +25,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def no_trained_encoder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Tests see a fresh install: no trained encoder in models/ becomes the ESCO default (trained.py).
-    Session-wide, so that session fixtures (indexes built once) see it too."""
+    """Tests see a fresh install: no trained encoder in models/ becomes the ESCO default
+    (recommender/encoders/trained.py). Session-wide, so that session fixtures (indexes built once) see it too."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RECOMMENDER_TRAINED_ENCODER", str(tmp_path_factory.getbasetemp() / "no-trained-encoder"))
         yield

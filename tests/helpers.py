@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from recommender.engine import Settings
+from typing import Any
+
+from recommender.matching.engine import Recommender, Settings
 
 TINY_CATALOG = [
     {"id": "sql-101", "title": "SQL for analysts", "provider": "North", "hours": 10, "cost": 50, "currency": "USD",
@@ -21,3 +23,18 @@ TINY_CATALOG = [
 
 # Thresholds suited to the hashing encoder, whose cosines run lower than a sentence model's.
 HASH_SETTINGS = Settings(threshold=0.45, declared_threshold=0.8, skill_similarity=0.5)
+
+QUERIES = [
+    "We need an analyst who writes SQL against PostgreSQL and builds Tableau dashboards.",
+    "Python developer: scripts, pytest, packaging.",
+    "Scrum master to plan sprints and manage project risks with the team.",
+    "Cooking and gardening",
+]
+
+
+def answers(model: Recommender) -> list[Any]:
+    """What a model answers to QUERIES, a skill list with --have, and the skills of a text (to compare models)."""
+    answers = [model.recommend(query, k=4).to_dict() for query in QUERIES]
+    answers.append(model.recommend(skills="SQL, Python, Scrum, cooking", have="Python", k=4).to_dict())
+    answers.append([m.to_dict() for m in model.skills(QUERIES[0])])  # type: ignore[arg-type]
+    return answers

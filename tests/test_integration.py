@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from recommender import api
-from recommender.artifacts import resolve_version
-from recommender.engine import Recommender
+from recommender.store.artifacts import resolve_version
+from recommender.store.index_io import load_index
 
 pytestmark = pytest.mark.real_model
 
@@ -50,7 +50,7 @@ def test_default_index_is_built_once_and_answers_a_role(default_dir: Path, monke
     top = result.recommendations[0]
     assert top.coverage > 0.3
     assert any(m.skill == "Python" for m in top.matched_skills)
-    model = Recommender.load(default_dir)
+    model = load_index(default_dir)
     fields = {
         model.credentials_[i].field
         for i, c in enumerate(model.credentials_)
@@ -92,7 +92,7 @@ def edx_dir(shared_data: Path, tmp_path_factory: pytest.TempPathFactory, cache_d
 
 @pytest.mark.shared_data
 def test_edx_with_esco_ranks_data_courses_for_a_data_engineer(edx_dir: Path) -> None:
-    model = Recommender.load(edx_dir)
+    model = load_index(edx_dir)
     assert len(model.credentials_) == 948  # 975 rows: 26 without text, 1 duplicate url (reported)
     assert model.vocabulary_.source == "esco"
     result = model.recommend(

@@ -1,8 +1,8 @@
 """Helpers shared by the standard readers: JSON-LD values, language maps, durations, references.
 
 Every reader turns one standard's records into plain catalog values (see
-:data:`recommender.catalog.CATALOG_FIELDS`) and reports the records it cannot read as
-:class:`~recommender.catalog.SkippedRow` (position and reason); the rest still load.
+:data:`recommender.inputs.catalog.CATALOG_FIELDS`) and reports the records it cannot read as
+:class:`~recommender.inputs.catalog.SkippedRow` (position and reason); the rest still load.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalog import SkippedRow
+from ..inputs.catalog import SkippedRow
 
 ESCO_SKILL = re.compile(r"^https?://data\.europa\.eu/esco/skill/[0-9A-Za-z-]+/?$")
 _DURATION = re.compile(

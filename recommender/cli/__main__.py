@@ -1,0 +1,5 @@
+"""``python -m recommender.cli``: the same as the ``recommender`` command."""
+
+from .app import app
+
+app()

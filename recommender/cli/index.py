@@ -1,0 +1,83 @@
+"""``recommender index``: build (or replace, atomically) an index from a catalog and a vocabulary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import api
+from .common import Delimiter, Encoding, MapOption, ModelDir, Verbose, handle_errors, setup_logging
+
+
+@handle_errors
+def index(
+    catalog: Annotated[
+        Path,
+        typer.Option(
+            help="Catalog file: CSV, JSONL or JSON array, or an Open Badges 3.0, CTDL or European Learning Model "
+            "JSON(-LD) document (detected)."
+        ),
+    ],
+    taxonomy: Annotated[
+        Path | None,
+        typer.Option(
+            help="Skill vocabulary: ESCO export folder or skills_en.csv, or a CSV/JSONL "
+            "id,label,aliases,description. Default: the catalog's declared skills."
+        ),
+    ] = None,
+    model_dir: ModelDir = None,
+    map: MapOption = None,
+    encoder: Annotated[
+        str | None,
+        typer.Option(
+            help="'default' (all-MiniLM-L6-v2), 'static' (distilled from it with model2vec: ~50x faster, "
+            "less exact; docs/performance.md), static:FOLDER, a sentence-transformers folder, or hash[:DIM]."
+        ),
+    ] = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = "utf-8",
+    strict: Annotated[bool, typer.Option(help="Make duplicate ids an error instead of keeping the first.")] = False,
+    catalog_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Force the catalog format: csv, jsonl, json, openbadges, ctdl or elm \\[default: detected].",
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language to read a standard catalog's language maps in (CTDL, ELM).")
+    ] = "en",
+    occupations: Annotated[
+        Path | None,
+        typer.Option(
+            help="ESCO export folder whose occupations join role profiles "
+            "\\[default: the --taxonomy folder when it holds occupations_en.csv]."
+        ),
+    ] = None,
+    no_occupations: Annotated[
+        bool, typer.Option("--no-occupations", help="Build role profiles from the text alone.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Build (or replace, atomically) an index from a catalog and a skill vocabulary."""
+    setup_logging(verbose)
+    summary = api.build_index(
+        catalog, model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder,
+        delimiter=delimiter, encoding=encoding, strict=strict, progress=True, file_format=catalog_format,
+        catalog_language=lang, occupations=occupations, use_occupations=not no_occupations,
+    )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+        return
+    counts = summary.counts
+    typer.echo(f"Indexed {counts['credentials']} credentials into {summary.model_dir} ({summary.version})")
+    typer.echo(f"  catalog: {summary.catalog_report}")
+    typer.echo(
+        f"  vocabulary: {counts['skills']} skills, {counts['surface_forms']} surface forms, "
+        f"{counts['catalog_local_skills']} catalog-local; {counts['profile_entries']} profile entries"
+    )
+    typer.echo(f"  took {summary.seconds:.1f} s")

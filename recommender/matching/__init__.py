@@ -1,0 +1,12 @@
+"""Matching: a role × the catalog's credentials → ranked credentials, each explained by its skills.
+
+- ``profiles``: credential skill profiles (declared + found in the text) and document embeddings
+  (``build_profiles``, ``Profiles``).
+- ``coverage``: soft weighted coverage of a role's skills by each credential (``CoverageIndex``,
+  ``coverage_by_credential``, ``rank_order``).
+- ``filters``: hard constraints — hours, cost, level, language (``Filters``).
+- ``engine``: ``Recommender`` (``fit``, ``skills``, ``role``, ``recommend``, ``profile``) and ``Settings``.
+- ``results``: ``QueryResult``, ``Recommendation``, ``MatchedSkill``, ``MissingSkill``, ``ProfileSkill``.
+- ``batch``: many postings, each distinct segment encoded once, streamed (``score_postings``).
+- ``render``: results as tables for people (``print_query_result``, ``print_skills``).
+"""

@@ -1,0 +1,510 @@
+"""``Recommender``: the fitted engine that turns a role into ranked, explained credentials.
+
+``fit`` builds skill profiles for a catalog against a vocabulary (``store.save_index`` and
+``store.load_index`` persist them as an index folder); ``skills`` lists the skills of a text;
+``recommend`` ranks credentials for a job description or a skill list, optionally minus the skills a
+person already has.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ..encoders.base import Encoder, encode_grouped, normalize_rows
+from ..encoders.cache import neighbour_store
+from ..encoders.load import load_encoder
+from ..errors import InvalidInputError, NotFittedError
+from ..inputs.catalog import Catalog, Credential
+from ..inputs.taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
+from ..skills.extractor import (
+    DEFAULT_EXACT_BOOST,
+    DEFAULT_PER_SEGMENT,
+    DEFAULT_SHORT_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    SegmentMatch,
+    SkillExtractor,
+)
+from ..skills.neighbors import cosine_index
+from ..skills.occupations import Occupation, OccupationIndex  # optional ESCO occupations for role profiles
+from ..skills.results import Evidence, Role, RoleSkill, SkillMatch
+from ..skills.roles import BlendSettings, RoleBlender
+from ..skills.segment import split_segments
+from .coverage import CoverageIndex, coverage_by_credential, rank_order
+from .filters import CredentialFacts, Filters
+from .profiles import SOURCES, Profiles, build_profiles, credential_segments, local_skill_id, local_skills
+from .results import MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Recommendation
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Matching and ranking knobs; recorded in the index manifest."""
+
+    threshold: float = DEFAULT_THRESHOLD  # segment ↔ skill cosine to count a skill as present
+    per_segment: int = DEFAULT_PER_SEGMENT  # skills taken from one segment at most
+    short_threshold: float = DEFAULT_SHORT_THRESHOLD  # the threshold for segments of one or two words
+    exact_boost: float = DEFAULT_EXACT_BOOST  # added when a segment names a skill's form word for word
+    declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
+    text_weight: float = 0.5  # weight of text-found skills relative to declared ones
+    skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
+    coverage_weight: float = 0.75  # score = w * coverage + (1 - w) * document similarity
+    held_similarity: float = 0.85  # a held skill this close to a role skill removes it
+    max_role_skills: int = 40
+
+    def new_extractor(self) -> SkillExtractor:
+        """An unfitted SkillExtractor with these matching settings."""
+        return SkillExtractor(
+            self.threshold, self.per_segment, short_threshold=self.short_threshold, exact_boost=self.exact_boost
+        )
+
+
+@dataclass(frozen=True)
+class _RoleVectors:
+    skills: tuple[RoleSkill, ...]
+    embeddings: np.ndarray  # one unit row per role skill
+    document: np.ndarray  # unit vector of the whole role
+
+
+def _looks_like_list(text: str) -> bool:
+    items = [item for item in re.split(r"[,;|\n]", text) if item.strip()]
+    return bool(items) and all(len(item.split()) <= 6 for item in items)
+
+
+def split_skill_list(text: str) -> list[str]:
+    """Split "SQL, Python; Excel" (or one skill per line) into names."""
+    return [item.strip() for item in re.split(r"[,;|\n]", text) if item.strip()]
+
+
+def _segment_neighbours(
+    extractor: SkillExtractor, encoder: Encoder, segments: Sequence[Sequence[str]], embeddings: Sequence[np.ndarray]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each credential's segments' nearest surface forms: each distinct segment matched once, and
+    kept in the embedding cache's folder (when there is one) so a re-index matches only new ones."""
+    flat = [text for group in segments for text in group]
+    if not flat:
+        return [(np.zeros((0, 0), np.int32), np.zeros((0, 0), np.float32)) for _ in segments]
+    store = neighbour_store(encoder, extractor.forms_key_, extractor.n_neighbors)
+    logger.info("matching %d credential segments against %d surface forms", len(flat), len(extractor.forms_))
+    indices, similarities = extractor.segment_neighbours(flat, np.vstack(list(embeddings)), store)
+    bounds = np.cumsum([0, *(len(group) for group in segments)])
+    return [(indices[a:b], similarities[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+class Recommender:
+    """Rank micro-credentials by how well they cover a role's skills, and explain each rank."""
+
+    def __init__(self, encoder: Encoder | None = None, settings: Settings | None = None) -> None:
+        self.encoder = encoder
+        self.settings = settings or Settings()
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, catalog: Catalog, vocabulary: Vocabulary | None = None, *, progress: bool = False) -> Recommender:
+        """Profile every credential of ``catalog`` against ``vocabulary`` (default: its declared skills)."""
+        encoder = self.encoder or load_encoder()
+        settings = self.settings
+        credentials = tuple(catalog.credentials)
+        if not credentials:
+            raise InvalidInputError("the catalog has no credentials to index")
+        base = vocabulary if vocabulary is not None else vocabulary_from_catalog(catalog)
+        logger.info("embedding %d skills (%d surface forms)", len(base), len(base.surface_forms()[0]))
+        extractor = settings.new_extractor().fit(base, encoder, progress=progress)
+
+        declared = sorted({normalize_label(name): name for c in credentials for name in c.skills}.items())
+        names = [name for _, name in declared]
+        mapping = extractor.map_names(names, threshold=settings.declared_threshold) if names else []
+        extra = local_skills(names, mapping)
+        if extra:
+            logger.info("%d declared skills are not in the vocabulary: kept as catalog-local skills", len(extra))
+            vocab = base.extended(extra)
+            extra_forms = vocab.surface_forms()[0][len(extractor.forms_) :]
+            embeddings = np.vstack([extractor.form_embeddings_, encoder.encode(extra_forms)])
+            extractor = settings.new_extractor().fit(vocab, encoder, form_embeddings=embeddings)
+        positions = extractor.vocabulary_.index_of()
+        declared_positions = {
+            key: (position, similarity) if position is not None else (positions[local_skill_id(name)], 1.0)
+            for (key, name), (position, similarity) in zip(declared, mapping, strict=True)
+        }
+
+        segments = [credential_segments(c, split_segments) for c in credentials]
+        logger.info("embedding %d credential texts", len(credentials))
+        segment_embeddings = encode_grouped(encoder, segments, progress=progress)
+        profiles = build_profiles(
+            credentials,
+            extractor,
+            declared_positions,
+            segments,
+            segment_embeddings,
+            text_weight=settings.text_weight,
+            neighbours=_segment_neighbours(extractor, encoder, segments, segment_embeddings),
+        )
+        self.set_state(encoder, extractor, credentials, profiles)
+        self.catalog_report_ = catalog.report
+        self.unmapped_declared_ = len(extra)
+        return self
+
+    def set_state(
+        self,
+        encoder: Encoder,
+        extractor: SkillExtractor,
+        credentials: tuple[Credential, ...],
+        profiles: Profiles,
+        *,
+        blender: RoleBlender | None = None,
+        reference: bool = True,
+    ) -> None:
+        """Set the fitted state from its parts (``fit``, and ``store.load_index`` from saved arrays).
+
+        ``reference``: scikit-learn neighbour indexes (fit); else their identical numpy twins (load).
+        """
+        self.encoder = encoder
+        self.extractor_ = extractor
+        self.vocabulary_ = extractor.vocabulary_
+        self.credentials_ = credentials
+        self.profiles_ = profiles
+        # A skill's embedding is its label's (the first surface form of each skill).
+        with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
+        self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
+        self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
+        self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(
+            profiles.matrix, self.skill_embeddings_, reference=reference
+        )
+        self.document_index_ = cosine_index(profiles.documents, reference=reference)
+        self.facts_ = CredentialFacts.from_credentials(credentials)
+        self._position_of: dict[str, int] | None = None  # built on first use by profile()
+        ids = np.array([c.id for c in credentials])
+        self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+        if blender is not None:
+            self.occupations_, self.blender_ = blender.occupations_, blender
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "profiles_"):
+            raise NotFittedError("Recommender is not fitted: call fit() or recommender.store.load_index()")
+
+    # ------------------------------------------------------------------ ESCO occupations (optional)
+    # With occupations attached, a job description's role profile also holds the essential (and
+    # optional) skills of its nearest occupations, and a job title alone makes a role (skills/roles.py).
+    def attach_occupations(
+        self,
+        occupations: Sequence[Occupation] | OccupationIndex,
+        *,
+        settings: BlendSettings | None = None,
+        progress: bool = False,
+    ) -> Recommender:
+        """Use occupations in role profiles; their skills must be in the index's vocabulary (ESCO)."""
+        self._check_fitted()
+        index = occupations
+        if not isinstance(index, OccupationIndex):
+            index = OccupationIndex().fit(occupations, self.encoder, progress=progress)  # type: ignore[arg-type]
+        blender = RoleBlender(settings).fit(index, self.vocabulary_)
+        if blender.relations_.nnz == 0:
+            raise InvalidInputError(
+                "none of the occupations' skills is in the index's vocabulary; build the index with "
+                "--taxonomy set to the ESCO export that holds the occupations"
+            )
+        self.occupations_, self.blender_ = index, blender
+        return self
+
+    def _title_vector(self, title: str | None) -> np.ndarray | None:
+        return self.encoder.encode([title.strip()])[0] if title and title.strip() else None  # type: ignore[union-attr]
+
+    def _role_from_title(self, title: str) -> _RoleVectors:
+        if not hasattr(self, "blender_"):
+            raise InvalidInputError(
+                "--title needs an index with ESCO occupations: build it with `recommender index --taxonomy "
+                "ESCO_FOLDER` (a folder holding occupations_en.csv) or pass --occupations ESCO_FOLDER"
+            )
+        vector = self._title_vector(title)
+        assert vector is not None
+        nearest = self.blender_.match(vector, None, top=1)
+        skills = self.blender_.role_skills(
+            [], nearest, title=vector, tie_break=self.skill_embeddings_ @ vector, limit=self.settings.max_role_skills
+        )
+        return self._role_vectors(skills, vector)
+
+    # ------------------------------------------------------------------ a credential's profile
+    def profile(self, credential_id: str) -> tuple[ProfileSkill, ...]:
+        """The skills the index holds for one credential, strongest first (ties by label)."""
+        self._check_fitted()
+        position = self._positions().get(credential_id)
+        if position is None:
+            raise InvalidInputError(f"no credential with id {credential_id!r} in the index; check the id")
+        profiles, skills = self.profiles_, self.vocabulary_.skills
+        start, end = int(profiles.matrix.indptr[position]), int(profiles.matrix.indptr[position + 1])
+        entries = [
+            ProfileSkill(
+                skill_id=skills[int(profiles.matrix.indices[e])].id,
+                label=skills[int(profiles.matrix.indices[e])].label,
+                weight=float(profiles.matrix.data[e]),
+                similarity=float(profiles.similarity[e]),
+                source=SOURCES[int(profiles.source[e])],
+                evidence=profiles.strings[int(profiles.evidence[e])],
+                description=skills[int(profiles.matrix.indices[e])].description,
+            )
+            for e in range(start, end)
+        ]
+        return tuple(sorted(entries, key=lambda entry: (-entry.weight, entry.label)))
+
+    def _positions(self) -> dict[str, int]:
+        if getattr(self, "_position_of", None) is None:
+            self._position_of = {c.id: i for i, c in enumerate(self.credentials_)}
+        return self._position_of
+
+    # ------------------------------------------------------------------ skills of a text
+    def skills(self, text: str) -> list[SkillMatch]:
+        """The vocabulary skills ``text`` mentions, best first, with evidence."""
+        self._check_fitted()
+        return self.extractor_.extract(text)
+
+    def _role_from_matches(
+        self, matches: Sequence[SkillMatch], document: np.ndarray, *, title: str | None = None, blend: bool = False
+    ) -> _RoleVectors:
+        limit = self.settings.max_role_skills
+        if blend and hasattr(self, "blender_"):  # text skills + the nearest occupations' skills
+            vector = self._title_vector(title)
+            nearest = self.blender_.match(vector, document)
+            tie_break = self.skill_embeddings_ @ document
+            skills = self.blender_.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
+        else:
+            skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
+        return self._role_vectors(skills, document)
+
+    def _role_vectors(self, skills: Sequence[RoleSkill], document: np.ndarray) -> _RoleVectors:
+        positions = self.vocabulary_.index_of()
+        embeddings = (
+            self.skill_embeddings_[[positions[s.id] for s in skills]]
+            if skills
+            else np.zeros((0, document.shape[0]), dtype=np.float32)
+        )
+        return _RoleVectors(tuple(skills), embeddings, document)
+
+    def _role_from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> _RoleVectors:
+        segments = split_segments(text)
+        if not segments:
+            raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
+        embeddings = self.encoder.encode(segments)  # type: ignore[union-attr]
+        return self._role_from_segments(segments, embeddings, title=title, blend=blend)
+
+    def _role_from_segments(
+        self,
+        segments: Sequence[str],
+        embeddings: np.ndarray,
+        found: Sequence[SegmentMatch] | None = None,
+        *,
+        title: str | None = None,
+        blend: bool = False,
+    ) -> _RoleVectors:
+        if found is None:
+            found = self.extractor_.match_embeddings(embeddings, segments)
+        matches = self.extractor_.aggregate(segments, found)
+        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        return self._role_from_matches(matches, document, title=title, blend=blend)
+
+    def _role_from_names(self, names: Sequence[str]) -> _RoleVectors:
+        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+        if not names:
+            raise InvalidInputError("the skill list is empty: give skills separated by commas")
+        name_embeddings = self.encoder.encode(names)  # type: ignore[union-attr]
+        mapping = self.extractor_.map_names(names, self.settings.declared_threshold, embeddings=name_embeddings)
+        skills: dict[str, RoleSkill] = {}
+        rows: list[np.ndarray] = []
+        for name, (position, similarity), vector in zip(names, mapping, name_embeddings, strict=True):
+            if position is None:
+                # Not in the vocabulary: keep it, matched softly through its own embedding.
+                skill_id, label = local_skill_id(name), name
+            else:
+                skill = self.vocabulary_.skills[position]
+                skill_id, label, vector = skill.id, skill.label, self.skill_embeddings_[position]
+            if skill_id not in skills:
+                skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
+                rows.append(vector)
+        embeddings = np.vstack(rows).astype(np.float32)
+        return _RoleVectors(
+            tuple(skills.values()), embeddings, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        )
+
+    def _held(self, have: str) -> _RoleVectors:
+        if _looks_like_list(have):
+            return self._role_from_names(split_skill_list(have))
+        return self._role_from_text(have)
+
+    def role(
+        self,
+        text: str | None = None,
+        *,
+        skills: Sequence[str] | str | None = None,
+        have: str | None = None,
+        title: str | None = None,
+    ) -> Role:
+        """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
+        return self._build_role(text, skills, have, title)[0]
+
+    def _build_role(
+        self, text: str | None, skills: Sequence[str] | str | None, have: str | None, title: str | None = None
+    ) -> tuple[Role, _RoleVectors]:
+        self._check_fitted()
+        has_text, has_title = bool(text and text.strip()), bool(title and title.strip())
+        if not has_text and not skills and not has_title:
+            raise InvalidInputError(
+                "give a job description (text or --file), a job title (--title) or a skill list (--skills)"
+            )
+        if skills:
+            names = split_skill_list(skills) if isinstance(skills, str) else list(skills)
+            vectors = self._role_from_names(names)
+        elif not has_text:
+            vectors = self._role_from_title(title)  # type: ignore[arg-type]
+        else:
+            vectors = self._role_from_text(text, title=title, blend=True)  # type: ignore[arg-type]
+        held: tuple[RoleSkill, ...] = ()
+        if have and have.strip() and vectors.skills:
+            owned = self._held(have)
+            if owned.skills:
+                closeness = vectors.embeddings @ owned.embeddings.T
+                owned_ids = {s.id for s in owned.skills}
+                is_held = np.array(
+                    [
+                        s.id in owned_ids or closeness[i].max() >= self.settings.held_similarity
+                        for i, s in enumerate(vectors.skills)
+                    ]
+                )
+                held = tuple(s for s, h in zip(vectors.skills, is_held, strict=True) if h)
+                vectors = replace(
+                    vectors,
+                    skills=tuple(s for s, h in zip(vectors.skills, is_held, strict=True) if not h),
+                    embeddings=vectors.embeddings[~is_held],
+                )
+        return Role(vectors.skills, held), vectors
+
+    # ------------------------------------------------------------------ ranking
+    def recommend(
+        self,
+        text: str | None = None,
+        *,
+        skills: Sequence[str] | str | None = None,
+        have: str | None = None,
+        k: int = 10,
+        filters: Filters | None = None,
+        title: str | None = None,
+    ) -> QueryResult:
+        """Rank credentials for a job description (``text``), a job ``title``, or a ``skills`` list.
+
+        With ESCO occupations in the index, the title (and text) also pick the nearest occupations,
+        whose skills join the role (``source="occupation"``).
+        """
+        self._check_fitted()
+        self._check_k(k)
+        role, vectors = self._build_role(text, skills, have, title)
+        return self._rank(role, vectors, k, filters or Filters())
+
+    def recommend_embedded(
+        self,
+        segments: Sequence[str],
+        embeddings: np.ndarray,
+        *,
+        k: int = 10,
+        filters: Filters | None = None,
+        matches: Sequence[SegmentMatch] | None = None,
+        title: str | None = None,
+    ) -> QueryResult:
+        """``recommend`` for a description already split and embedded (batch scoring uses it).
+
+        ``matches`` are ``extractor_.match_embeddings(embeddings, segments)`` when already known.
+        """
+        self._check_fitted()
+        self._check_k(k)
+        vectors = self._role_from_segments(segments, embeddings, matches, title=title, blend=True)
+        return self._rank(Role(vectors.skills), vectors, k, filters or Filters())
+
+    def _check_k(self, k: int) -> None:
+        n = len(self.credentials_)
+        if k < 1:
+            raise InvalidInputError(f"-k must be at least 1 (got {k})")
+        if k > n:
+            raise InvalidInputError(f"-k {k} is larger than the catalog ({n} credentials); use -k {n} or less")
+
+    def _rank(self, role: Role, vectors: _RoleVectors, k: int, filters: Filters) -> QueryResult:
+        n = len(self.credentials_)
+        notes: list[str] = []
+        allowed, filter_notes = filters.mask(self.facts_)
+        notes.extend(filter_notes)
+        weights = np.array([s.weight for s in vectors.skills], dtype=np.float64)
+        credits = self.coverage_.credits(vectors.embeddings)
+        coverage = coverage_by_credential(credits, weights, n)
+        excluded = int(n - allowed.sum())
+        near = self.document_index_.kneighbors(
+            vectors.document[None, :], n_neighbors=min(n, k + excluded), return_distance=False
+        )[0]
+        marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
+        marked[credits.credential] = True
+        marked[near] = True
+        candidates = np.flatnonzero(marked)
+        candidates = candidates[allowed[candidates]]
+        document_similarity = np.zeros(n, dtype=np.float64)
+        document_similarity[candidates] = self.profiles_.documents[candidates] @ vectors.document
+        weight = self.settings.coverage_weight
+        scores = weight * coverage + (1 - weight) * np.clip(document_similarity, 0.0, None)
+        if not vectors.skills:
+            notes.append("no skills of the vocabulary were found for the role: ranked by document similarity only")
+        top = rank_order(scores, coverage, self.id_rank_, candidates)[:k]
+        if len(top) < k:
+            notes.append(f"only {len(top)} credentials pass the filters (asked for {k})")
+        recommendations = tuple(
+            self._explain(
+                rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits
+            )
+            for rank, c in enumerate(top, start=1)
+        )
+        return QueryResult(role, recommendations, tuple(notes))
+
+    def _explain(
+        self, rank: int, c: int, score: float, coverage: float, similarity: float, vectors: _RoleVectors, credits: Any
+    ) -> Recommendation:
+        credential = self.credentials_[c]
+        matrix = self.profiles_.matrix
+        start, end = matrix.indptr[c], matrix.indptr[c + 1]
+        row_skills = matrix.indices[start:end]
+        matched: list[MatchedSkill] = []
+        covered: set[int] = set()
+        for i in np.flatnonzero(credits.credential == c):
+            role_skill = vectors.skills[credits.role[i]]
+            skill = int(credits.skill[i])
+            entry = start + int(np.searchsorted(row_skills, skill))
+            covered.add(int(credits.role[i]))
+            matched.append(
+                MatchedSkill(
+                    skill=role_skill.label,
+                    skill_id=role_skill.id,
+                    weight=role_skill.weight,
+                    credential_skill=self.vocabulary_.skills[skill].label,
+                    credential_skill_id=self.vocabulary_.skills[skill].id,
+                    similarity=float(credits.similarity[i]),
+                    source=SOURCES[int(self.profiles_.source[entry])],
+                    evidence=self.profiles_.strings[int(self.profiles_.evidence[entry])],
+                )
+            )
+        matched.sort(key=lambda m: (-m.weight * m.similarity, m.skill))
+        missing = tuple(MissingSkill(s.label, s.id, s.weight) for i, s in enumerate(vectors.skills) if i not in covered)
+        return Recommendation(
+            rank=rank,
+            id=credential.id,
+            title=credential.title,
+            score=score,
+            coverage=coverage,
+            document_similarity=similarity,
+            provider=credential.provider,
+            hours=credential.hours,
+            cost=credential.cost,
+            currency=credential.currency,
+            level=credential.level,
+            language=credential.language,
+            url=credential.url,
+            matched_skills=tuple(matched),
+            missing_skills=missing,
+        )

@@ -1,0 +1,68 @@
+"""Human-readable tables for results (JSON output needs no help: results have ``to_dict``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from ..skills.results import SkillMatch
+from .results import QueryResult
+
+
+def format_money(cost: float | None, currency: str) -> str:
+    """A cost for people: "free", "1,200 USD", or "?" when unknown."""
+    if cost is None:
+        return "?"
+    return "free" if cost == 0 else f"{cost:,.0f} {currency}".strip()
+
+
+def format_hours(hours: float | None) -> str:
+    """Hours for people: "12 h", or "?" when unknown."""
+    return "?" if hours is None else f"{hours:g} h"
+
+
+def print_query_result(result: QueryResult, console: Console, *, skills_shown: int = 4) -> None:
+    """Role profile first, then one row per recommendation with its reasons."""
+    role = result.role
+    needed = ", ".join(f"{s.label} ({s.weight:.2f})" for s in role.skills) or "none found"
+    console.print(f"[bold]Role skills ({len(role.skills)}):[/bold] {needed}")
+    if role.held:
+        console.print(f"[bold]Already held (not needed):[/bold] {', '.join(s.label for s in role.held)}")
+    table = Table(show_lines=True)
+    for column, justify in (("#", "right"), ("Credential", "left"), ("Score", "right"), ("Coverage", "right"),
+                            ("Hours", "right"), ("Cost", "right"), ("Teaches (role skill ← credential skill)", "left"),
+                            ("Still missing", "left")):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for rec in result.recommendations:
+        taught = "\n".join(
+            f"{m.skill}"
+            + ("" if m.skill_id == m.credential_skill_id else f" ← {m.credential_skill} ({m.similarity:.2f})")
+            for m in rec.matched_skills[:skills_shown]
+        )
+        if len(rec.matched_skills) > skills_shown:
+            taught += f"\n… {len(rec.matched_skills) - skills_shown} more"
+        missing = ", ".join(m.skill for m in rec.missing_skills[:skills_shown])
+        if len(rec.missing_skills) > skills_shown:
+            missing += f" … +{len(rec.missing_skills) - skills_shown}"
+        title = f"{rec.title}\n[dim]{rec.provider}{' · ' + rec.level if rec.level else ''}[/dim]"
+        table.add_row(str(rec.rank), title, f"{rec.score:.3f}", f"{rec.coverage:.0%}", format_hours(rec.hours),
+                      format_money(rec.cost, rec.currency), taught or "-", missing or "-")  # fmt: skip
+    console.print(table)
+    for note in result.notes:
+        console.print(f"[yellow]Note:[/yellow] {note}")
+
+
+def print_skills(matches: Sequence[SkillMatch], console: Console) -> None:
+    """One row per skill: label, score and the best evidence."""
+    table = Table()
+    table.add_column("Skill")
+    table.add_column("Score", justify="right")
+    table.add_column("Evidence")
+    for match in matches:
+        evidence = match.evidence[0].text if match.evidence else ""
+        table.add_row(match.label, f"{match.score:.3f}", evidence[:120])
+    console.print(table)
+    if not matches:
+        console.print("No skills of the vocabulary were found in the text.")

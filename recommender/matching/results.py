@@ -1,0 +1,73 @@
+"""What a recommendation returns: ranked credentials with matched and missing skills, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..skills.results import Role, Serialisable
+
+
+@dataclass(frozen=True)
+class MatchedSkill(Serialisable):
+    """A role skill a credential teaches, through one of the credential's own skills."""
+
+    skill: str
+    skill_id: str
+    weight: float
+    credential_skill: str
+    credential_skill_id: str
+    similarity: float
+    source: str  # "declared" by the catalog, or found in the credential's "text"
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ProfileSkill(Serialisable):
+    """One skill of a credential's profile: what it teaches, how strongly, and why we think so."""
+
+    skill_id: str
+    label: str
+    weight: float  # declared exact 1; declared by nearest form: its similarity; text: text_weight × similarity
+    similarity: float
+    source: str  # "declared" by the catalog, or found in the credential's "text"
+    evidence: str  # the declared name or the text segment
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MissingSkill(Serialisable):
+    """A role skill the credential leaves uncovered."""
+
+    skill: str
+    skill_id: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Recommendation(Serialisable):
+    """One ranked credential with the reasons for its rank."""
+
+    rank: int
+    id: str
+    title: str
+    score: float
+    coverage: float
+    document_similarity: float
+    provider: str = ""
+    hours: float | None = None
+    cost: float | None = None
+    currency: str = ""
+    level: str = ""
+    language: str = ""
+    url: str = ""
+    matched_skills: tuple[MatchedSkill, ...] = ()
+    missing_skills: tuple[MissingSkill, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryResult(Serialisable):
+    """A role profile and its ranked credentials; ``notes`` explain anything unusual."""
+
+    role: Role
+    recommendations: tuple[Recommendation, ...]
+    notes: tuple[str, ...] = field(default=())

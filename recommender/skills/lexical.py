@@ -1,0 +1,159 @@
+"""Lexical evidence for skill ranking: exact surface forms and character n-grams.
+
+Dense cosines miss what spelling shows plainly: "PostgreSQL" in a sentence *is* the skill
+PostgreSQL, and "Kubernetes clusters" shares most of its characters with "Kubernetes". Two levers
+measured on TECH/HOUSE (docs/benchmarks.md) and kept in ``ranker.SkillRanker``:
+
+- ``FormMatcher``: skills whose label or alias occurs word for word in a text (an exact-match boost;
+  also the distant supervision of ``training_data``);
+- ``CharNgramIndex``: TF-IDF over character 3–5-grams within word boundaries (scikit-learn's
+  ``char_wb`` analyser, sublinear tf, smoothed idf, n-grams seen in fewer than two forms dropped),
+  hashed into a fixed number of columns so that nothing but numpy and scipy is needed to apply it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..inputs.taxonomy import Vocabulary, normalize_label
+
+MAX_FORM_WORDS = 6
+TOKEN = re.compile(r"[\w+#]+(?:[.\-/'][\w+#]+)*[+#]*")
+_FUNCTION_WORDS = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "be", "with", "for"})
+_SYMBOL = re.compile(r"[\d+#.]")
+NGRAM_RANGE = (3, 5)
+HASH_BITS = 20
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _token_key(token: str) -> str:
+    return normalize_label(token)
+
+
+def word_key(words: Sequence[str]) -> str:
+    """The comparison key of a run of words: each word normalised (``normalize_label``), space-joined."""
+    return " ".join(_token_key(word) for word in words)
+
+
+class FormMatcher:
+    """Find skills whose label or alias occurs word for word in a text (longest match wins).
+
+    A form that names several skills, is a single character, or is in ``stop`` is never matched; with
+    ``attested`` (e.g. SkillSpan's annotated spans), a one-word form must be one of them ("Python" is,
+    "energy" in "bring energy" is not) unless it looks like a technology name.
+    """
+
+    def __init__(
+        self, vocabulary: Vocabulary, *, attested: Iterable[str] | None = None, stop: Iterable[str] = ()
+    ) -> None:
+        owners: dict[str, set[int]] = {}
+        shape: dict[str, tuple[str, int]] = {}  # key → (its first word's key, its number of words)
+        for position, skill in enumerate(vocabulary.skills):
+            label_words = TOKEN.findall(skill.label.casefold())
+            for rank, form in enumerate((skill.label, *skill.aliases)):
+                words = TOKEN.findall(form.casefold())
+                key = word_key(words)
+                if len(key) < 2 or len(words) > MAX_FORM_WORDS or words[0] in _FUNCTION_WORDS:
+                    continue
+                # ESCO has one-word aliases far from their skill ("data" → statistics, "gcc" → computer
+                # programming): a one-word alias counts only as the label's first word ("Java") or a
+                # technology-looking token ("C#", "ASP.NET").
+                if rank and len(words) == 1 and words[:1] != label_words[:1] and not _SYMBOL.search(key):
+                    continue
+                owners.setdefault(key, set()).add(position)
+                shape[key] = (_token_key(words[0]), len(words))
+        stopped = {normalize_label(s) for s in stop}
+        allowed = None if attested is None else {word_key(TOKEN.findall(a.casefold())) for a in attested}
+        self.forms = {
+            key: next(iter(skills))
+            for key, skills in owners.items()
+            if len(skills) == 1
+            and key not in stopped
+            and (allowed is None or " " in key or key in allowed or _SYMBOL.search(key))
+        }
+        # Per first word, the most words a form starting with it has: most words start none.
+        self._longest: dict[str, int] = {}
+        for key in self.forms:
+            first, length = shape[key]
+            self._longest[first] = max(self._longest.get(first, 0), length)
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """``(skill, matched form)`` for each form in ``text``, left to right, longest first, no overlaps."""
+        keys = [_token_key(word) for word in TOKEN.findall(text.casefold())]
+        found: list[tuple[int, str]] = []
+        i = 0
+        while i < len(keys):
+            for n in range(min(self._longest.get(keys[i], 0), len(keys) - i), 0, -1):
+                key = " ".join(keys[i : i + n])
+                skill = self.forms.get(key)
+                if skill is not None:
+                    found.append((skill, key))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+def char_ngrams(text: str, low: int = NGRAM_RANGE[0], high: int = NGRAM_RANGE[1]) -> list[str]:
+    """Character n-grams of each whitespace-separated word, padded with a space on both sides
+    (scikit-learn's ``char_wb``), lowercased."""
+    grams: list[str] = []
+    for word in text.casefold().split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if len(padded) < n:
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+class CharNgramIndex:
+    """Cosine of character n-gram TF-IDF vectors between texts and the fitted forms."""
+
+    def __init__(self, bits: int = HASH_BITS, min_df: int = 2) -> None:
+        self.bits = bits
+        self.min_df = min_df
+
+    def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        mask = (1 << self.bits) - 1
+        rows, cols = [], []
+        for row, text in enumerate(texts):
+            for gram in char_ngrams(text):
+                rows.append(row)
+                cols.append(zlib.crc32(gram.encode("utf-8")) & mask)
+        data = np.ones(len(rows), dtype=np.float32)
+        counts = sp.csr_matrix((data, (rows, cols)), shape=(len(texts), 1 << self.bits), dtype=np.float32)
+        counts.sum_duplicates()
+        return counts
+
+    def fit(self, forms: Sequence[str]) -> CharNgramIndex:
+        counts = self._counts(forms)
+        df = np.bincount(counts.indices, minlength=1 << self.bits)
+        idf = np.log((1 + len(forms)) / (1 + df)) + 1.0
+        idf[df < self.min_df] = 0.0  # n-grams too rare to generalise carry no weight
+        self.idf_ = idf.astype(np.float32)
+        self.forms_ = self._weigh(counts)
+        return self
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        weighted = counts.copy()
+        weighted.data = (1.0 + np.log(weighted.data)) * self.idf_[weighted.indices]
+        weighted.eliminate_zeros()
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted, dtype=np.float32)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Unit TF-IDF rows for ``texts`` (all-zero rows for texts without known n-grams)."""
+        return self._weigh(self._counts(texts))
+
+    def similarities(self, texts: Sequence[str]) -> np.ndarray:
+        """Cosine of each text to each fitted form, dense ``(texts, forms)``."""
+        return np.asarray((self.transform(texts) @ self.forms_.T).toarray(), dtype=np.float32)

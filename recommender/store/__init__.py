@@ -1,0 +1,7 @@
+"""Store: index folders on disk — written atomically, verified on load, never a half-written index.
+
+- ``artifacts``: version folders beside a ``CURRENT`` pointer, manifests with checksums, verified reads
+  (``write_index``, ``resolve_version``, ``read_manifest``, ``verify_files``, ``load_array``,
+  ``load_document``, ``file_sha256``, ``atomic_text_file``).
+- ``index_io``: a fitted ``Recommender`` to and from an index folder (``save_index``, ``load_index``).
+"""

@@ -1,0 +1,148 @@
+"""An index on disk: ``save_index`` writes a fitted ``Recommender``, ``load_index`` reads it back.
+
+Arrays (``.npy``) and JSON documents beside a manifest (library versions, encoder spec and
+fingerprint, settings, counts, input hashes, file checksums), written atomically by
+``artifacts.write_index`` and verified on load; the query-time encoder (ONNX export or static model)
+is copied in under ``encoder/``.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..encoders.backends import query_encoder_files, runtime_encoder
+from ..encoders.base import Encoder
+from ..encoders.load import load_encoder
+from ..errors import ArtifactError
+from ..inputs.catalog import Credential
+from ..inputs.taxonomy import Skill, Vocabulary
+from ..matching.engine import Recommender, Settings
+from ..matching.profiles import Profiles
+from ..skills.roles import blend_artifacts, load_blender
+from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
+
+
+def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` (fitted) atomically into ``model_dir``; ``inputs`` records data hashes and paths.
+
+    Returns the new version folder (``MODEL_DIR/index-<stamp>``), which ``CURRENT`` now names.
+    """
+    model._check_fitted()
+    assert model.encoder is not None
+    profiles = model.profiles_
+    arrays = {
+        "form_embeddings": model.extractor_.form_embeddings_,
+        "form_skill": model.extractor_.form_skill_,
+        "profile_indptr": profiles.matrix.indptr.astype(np.int64),
+        "profile_indices": profiles.matrix.indices.astype(np.int32),
+        "profile_weights": profiles.matrix.data.astype(np.float32),
+        "profile_similarity": profiles.similarity,
+        "profile_source": profiles.source,
+        "profile_evidence": profiles.evidence,
+        "documents": profiles.documents,
+    }
+    documents = {
+        "vocabulary": {"source": model.vocabulary_.source, "skills": [asdict(s) for s in model.vocabulary_.skills]},
+        "credentials": [c.to_dict() for c in model.credentials_],
+        "evidence": profiles.strings,
+        "forms": model.extractor_.forms_,
+    }
+    if hasattr(model, "blender_"):  # ESCO occupations, when attached
+        occupation_arrays, occupation_documents = blend_artifacts(model.blender_)
+        arrays.update(occupation_arrays)
+        documents.update(occupation_documents)
+    manifest = {
+        "library_versions": _library_versions(),
+        "encoder": {
+            "spec": model.encoder.spec,
+            "fingerprint": model.encoder.fingerprint(),
+            "dim": int(profiles.documents.shape[1]),
+        },
+        "settings": asdict(model.settings),
+        "counts": {
+            "credentials": len(model.credentials_),
+            "skills": len(model.vocabulary_),
+            "surface_forms": len(model.extractor_.forms_),
+            "profile_entries": int(profiles.matrix.nnz),
+            "catalog_local_skills": sum(1 for s in model.vocabulary_.skills if s.id.startswith("local:")),
+        },
+        "inputs": inputs or {},
+    }
+    # The encoder queries will use without torch (ONNX export or static model), in encoder/.
+    runtime = query_encoder_files(model.encoder)
+    if runtime is not None:
+        manifest["encoder"]["runtime"] = runtime[1]  # type: ignore[index]
+    folders = {runtime[1]["folder"]: runtime[0]} if runtime is not None else None
+    return write_index(model_dir, arrays, documents, manifest, folders)
+
+
+def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Recommender:
+    """Load and verify an index written by ``save_index`` (``encoder`` replaces the one it names)."""
+    version = resolve_version(model_dir)
+    manifest = read_manifest(version)
+    verify_files(version, manifest)
+    try:
+        settings = Settings(**manifest["settings"])
+        encoder_meta = manifest["encoder"]
+        vocab_doc = load_document(version, "vocabulary")
+        vocabulary = Vocabulary(
+            skills=tuple(Skill(**{**s, "aliases": tuple(s["aliases"])}) for s in vocab_doc["skills"]),
+            source=vocab_doc["source"],
+        )
+        credentials = tuple(Credential.from_dict(d) for d in load_document(version, "credentials"))
+    except (KeyError, TypeError) as exc:
+        raise ArtifactError(f"index at {version} is incomplete ({exc!r}); rebuild it") from exc
+    encoder = encoder or runtime_encoder(version, encoder_meta) or load_encoder(encoder_meta["spec"])
+    if encoder.fingerprint() != encoder_meta["fingerprint"]:
+        raise ArtifactError(
+            f"the encoder {encoder_meta['spec']!r} has changed since the index at {version} was built; "
+            "rebuild the index with `recommender index`"
+        )
+    import scipy.sparse as sp
+
+    matrix = sp.csr_matrix(
+        (
+            load_array(version, "profile_weights"),
+            load_array(version, "profile_indices"),
+            load_array(version, "profile_indptr"),
+        ),
+        shape=(len(credentials), len(vocabulary)),
+    )
+    profiles = Profiles(
+        matrix=matrix,
+        similarity=load_array(version, "profile_similarity"),
+        source=load_array(version, "profile_source"),
+        evidence=load_array(version, "profile_evidence"),
+        strings=load_document(version, "evidence"),
+        documents=load_array(version, "documents", mmap=True),
+    )
+    extractor = settings.new_extractor().fit(
+        vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings", mmap=True), reference=False
+    )
+    blender = None
+    if "occupations.json" in manifest.get("files", {}):
+        read_array = functools.partial(load_array, version, mmap=True)
+        blender = load_blender(read_array, functools.partial(load_document, version), vocabulary)
+    model = Recommender(encoder, settings)
+    model.set_state(encoder, extractor, credentials, profiles, blender=blender, reference=False)
+    model.manifest_ = manifest
+    model.path_ = version
+    return model
+
+
+def _library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = {"recommender": __version__}
+    for package in ("numpy", "scipy", "scikit-learn", "sentence-transformers", "torch"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions

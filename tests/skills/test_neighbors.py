@@ -1,0 +1,79 @@
+"""``CosineNeighbors`` (numpy) returns scikit-learn's ``NearestNeighbors`` neighbours and distances bit for bit,
+so a loaded index ranks exactly as the fitted one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.neighbors import NearestNeighbors
+
+from recommender.skills.neighbors import CosineNeighbors, cosine_index
+
+
+def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    data = rng.normal(size=(400, 16)).astype(np.float32)
+    data[7] = data[3]  # exact ties
+    data[11] = 0.0  # a zero row
+    queries = rng.normal(size=(9, 16)).astype(np.float32)
+    queries[0] = data[3]
+    return data, queries
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_queries", [1, 2, 9])
+def test_kneighbors_is_bit_identical_to_sklearn(dtype: type, n_queries: int) -> None:
+    data, queries = _data()
+    queries = queries[:n_queries].astype(dtype)
+    reference = NearestNeighbors(metric="cosine", algorithm="brute").fit(data)
+    fast = CosineNeighbors().fit(data)
+    for k in (1, 5, 32, 400):
+        expected_distance, expected_index = reference.kneighbors(queries, n_neighbors=k)
+        distance, index = fast.kneighbors(queries, n_neighbors=k)
+        np.testing.assert_array_equal(index, expected_index)
+        np.testing.assert_array_equal(distance, expected_distance)
+        assert distance.dtype == expected_distance.dtype
+    np.testing.assert_array_equal(
+        fast.kneighbors(queries, n_neighbors=3, return_distance=False),
+        reference.kneighbors(queries, n_neighbors=3, return_distance=False),
+    )
+
+
+@pytest.mark.parametrize("radius", [0.0, 0.5, 1.0 - 0.5 + 1e-6, 2.0])
+def test_radius_neighbors_is_bit_identical_to_sklearn(radius: float) -> None:
+    data, queries = _data(1)
+    reference = NearestNeighbors(metric="cosine", algorithm="brute").fit(data)
+    fast = CosineNeighbors().fit(data)
+    expected_distance, expected_index = reference.radius_neighbors(queries, radius=radius, sort_results=True)
+    distance, index = fast.radius_neighbors(queries, radius=radius, sort_results=True)
+    for got, want in zip([*distance, *index], [*expected_distance, *expected_index], strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_kneighbors_rejects_more_neighbours_than_rows() -> None:
+    with pytest.raises(ValueError, match="n_neighbors"):
+        CosineNeighbors().fit(np.eye(3, dtype=np.float32)).kneighbors(np.eye(3, dtype=np.float32), n_neighbors=4)
+
+
+def test_reference_switch_gives_sklearn(monkeypatch: pytest.MonkeyPatch) -> None:
+    data, _ = _data()
+    assert isinstance(cosine_index(data), CosineNeighbors)
+    assert isinstance(cosine_index(data, reference=True), NearestNeighbors)
+    monkeypatch.setenv("RECOMMENDER_REFERENCE_NEIGHBORS", "1")
+    assert isinstance(cosine_index(data), NearestNeighbors)
+
+
+@pytest.mark.parametrize("reference", [True, False])
+def test_identical_surface_forms_tie_in_form_order(reference: bool) -> None:
+    from recommender.encoders.hashing import HashingEncoder
+    from recommender.inputs.taxonomy import Skill, Vocabulary
+    from recommender.skills.extractor import SkillExtractor
+
+    skills = [Skill(id=f"s{i}", label=f"skill number {i}", aliases=("data pipelines",)) for i in range(12)]
+    extractor = SkillExtractor().fit(Vocabulary(tuple(skills), "generic"), HashingEncoder(64), reference=reference)
+    indices, similarities = extractor.nearest_forms(HashingEncoder(64).encode(["data pipelines", "pipelines"]), 24)
+    for row_indices, row_similarities in zip(indices, similarities, strict=True):
+        keys = list(zip(-row_similarities, row_indices, strict=True))
+        assert keys == sorted(keys)  # best first; exact ties by form index, whichever index answered
+
+
