@@ -384,15 +384,28 @@ def evaluate_ranking(
     *,
     catalog: str | Path,
     postings: str | Path,
+    catalog_mapping: Sequence[str] = (),
+    posting_mapping: Sequence[str] = (),
     taxonomy: str | Path | None = None,
     occupations: str | Path | None = None,
+    model_dir: str | Path | None = None,
+    pairs_by: str = "row",
+    doc_column: str | None = None,
+    systems: Sequence[str] | None = None,
+    min_grade: int = 2,
     limit: int | None = None,
     encoder: str | None = None,
     progress: bool = False,
-) -> Any:
-    """Postings → ranked credentials against graded pairs: nDCG@10, Recall@50."""
+) -> list[Any]:
+    """Postings → ranked credentials against graded pairs, for the engine and the TF-IDF and dense
+    baselines in one run: nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5."""
+    from .evaluation.ranking import SYSTEMS
     from .evaluation.ranking import evaluate_ranking as run
 
-    return run(data, catalog=catalog, postings=postings, taxonomy=taxonomy, occupations=occupations,
-               encoder=encoder, limit=limit, progress=progress)  # fmt: skip
-
+    catalog_fields = parse_mapping(catalog_mapping, known_fields=CATALOG_FIELDS) if catalog_mapping else None
+    posting_fields = parse_mapping(posting_mapping, known_fields=POSTING_FIELDS) if posting_mapping else None
+    return run(
+        data, catalog=catalog, postings=postings, taxonomy=taxonomy, occupations=occupations, encoder=encoder,
+        model_dir=model_dir, catalog_mapping=catalog_fields, posting_mapping=posting_fields, pairs_by=pairs_by,
+        doc_column=doc_column, systems=systems or SYSTEMS, min_grade=min_grade, limit=limit, progress=progress,
+    )  # fmt: skip

@@ -99,7 +99,13 @@ Encoding = Annotated[str, typer.Option(help="Text encoding of the input file.")]
 MaxHours = Annotated[float | None, typer.Option("--max-hours", help="Only credentials of at most this many hours.")]
 MaxCost = Annotated[float | None, typer.Option("--max-cost", help="Only credentials costing at most this much.")]
 Level = Annotated[str | None, typer.Option(help="Only these levels (comma-separated), e.g. beginner,intermediate.")]
-Language = Annotated[str | None, typer.Option(help="Only these languages, e.g. en or English.")]
+Language = Annotated[
+    str | None,
+    typer.Option(
+        help="Only these languages, e.g. en or English \\[default for query and score: the job text's own "
+        "language when it can be told; 'any' keeps every language]."
+    ),
+]
 Format = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines.")]
 # The role, as query and plan take it.
 RoleText = Annotated[str | None, typer.Argument(help="Job description text.")]

@@ -31,14 +31,19 @@ def _print_evaluations(results: list[Any], output: OutputFormat) -> None:
     from rich.table import Table
 
     names = [k for k in rows[0] if k not in {"task", "data", "n", "details"}]
-    table = Table("task", "data", "setting", "n", *names)
+    counts = [k for k in ("unjudged@5", "unjudged@10") if k in rows[0]["details"]]
+    table = Table("task", "data", "setting", "n", *names, *counts)
     for row in rows:
         details = row["details"]
-        setting = details.get("profile") or details.get("forms") or details.get("vocabulary") or ""
+        setting = (
+            details.get("system") or details.get("profile") or details.get("forms") or details.get("vocabulary") or ""
+        )
         figures = [f"{100 * row[name]:.1f}" for name in names]
-        table.add_row(row["task"], Path(row["data"]).name, str(setting), str(row["n"]), *figures)
+        table.add_row(row["task"], Path(row["data"]).name, str(setting), str(row["n"]), *figures,
+                      *(str(details[k]) for k in counts))  # fmt: skip
     common.stdout.print(table)
-    common.stdout.print("figures in %; --format json for the details", style="dim")
+    note = "; unjudged: results without a judgment in the top 5 / 10 (scored 0)" if counts else ""
+    common.stdout.print(f"figures in %{note}; --format json for the details", style="dim")
 
 
 @evaluate_app.command("skills")
@@ -84,14 +89,37 @@ def evaluate_titles(
 @handle_errors
 def evaluate_ranking(
     data: Data,
-    catalog: Annotated[Path, typer.Option(help="The catalog whose 0-based rows the pairs name.")],
+    catalog: Annotated[Path, typer.Option(help="The catalog the pairs name credentials of.")],
     postings: Annotated[Path, typer.Option(help="The postings whose ids the pairs name.")],
+    catalog_map: Annotated[
+        list[str] | None,
+        typer.Option("--catalog-map", help="FIELD=COLUMN[+COLUMN...] for the catalog (repeatable) \\[default: "
+                     "the Coursera 2024 columns]."),
+    ] = None,
+    postings_map: Annotated[
+        list[str] | None,
+        typer.Option("--postings-map", help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: "
+                     "the Wuzzuf columns]."),
+    ] = None,
+    pairs_by: Annotated[
+        str, typer.Option("--pairs-by", help="row: the pairs name a credential by its 0-based data row; id: by its id.")
+    ] = "row",
+    doc_column: Annotated[
+        str | None, typer.Option("--doc-column", help="The pairs file's credential column \\[default: doc_id].")
+    ] = None,
+    model_dir: Annotated[
+        Path | None, typer.Option("--model-dir", "-m", help="An index built from this catalog (else it is indexed).")
+    ] = None,
     taxonomy: Annotated[
         Path | None, typer.Option(help="Skill vocabulary \\[default: the catalog's declared skills].")
     ] = None,
     occupations: Annotated[
         Path | None, typer.Option(help="ESCO folder: blend the nearest occupations into each role.")
     ] = None,
+    system: Annotated[
+        list[str] | None, typer.Option(help="engine, tfidf or dense (repeatable) \\[default: all three].")
+    ] = None,
+    min_grade: Annotated[int, typer.Option("--min-grade", help="Least grade that counts as relevant in P@5.")] = 2,
     limit: Annotated[
         int | None, typer.Option(help="Score only the first N graded postings (a sample, in file order).")
     ] = None,
@@ -99,13 +127,16 @@ def evaluate_ranking(
     output: EvalFormat = OutputFormat.table,
     verbose: Verbose = False,
 ) -> None:
-    """Postings → ranked credentials against graded pairs (Wuzzuf × Coursera 2024): nDCG@10, Recall@50."""
+    """Postings → ranked credentials against graded pairs: the engine beside TF-IDF and dense baselines
+    (nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5)."""
     setup_logging(verbose)
-    result = api.evaluate_ranking(
-        data, catalog=catalog, postings=postings, taxonomy=taxonomy, occupations=occupations, encoder=encoder,
-        limit=limit, progress=True,
+    results = api.evaluate_ranking(
+        data, catalog=catalog, postings=postings, catalog_mapping=catalog_map or [],
+        posting_mapping=postings_map or [], taxonomy=taxonomy, occupations=occupations, model_dir=model_dir,
+        pairs_by=pairs_by, doc_column=doc_column, systems=system, min_grade=min_grade, limit=limit, encoder=encoder,
+        progress=True,
     )  # fmt: skip
-    _print_evaluations([result], output)
+    _print_evaluations(results, output)
 
 
 @evaluate_app.command("roles")

@@ -8,6 +8,7 @@ the same inputs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence, Set
 from typing import Any
 
@@ -88,3 +89,32 @@ def success_at_k(gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]], k
 def mean_average_precision(gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]]) -> float:
     """MAP: mean over items of the precision at each relevant hit, divided by ``|relevant|``."""
     return _trec_eval("AP", gold, ranked)
+
+
+# ---------------------------------------------------------------- graded judgments (judged sets)
+# Judgments map an item to its grade, 0 included (judged, not relevant); an item a ranking returns
+# that has no judgment is *unjudged*: it scores 0, and the condensed figures leave it out of the list.
+Judgments = Mapping[Hashable, int]
+
+
+def graded_ndcg(judgments: Judgments, ranked: Sequence[Hashable], k: int, *, condensed: bool = False) -> float:
+    """nDCG@k with exponential gain ``2**grade - 1`` and ``log2(rank + 1)`` discounts; the ideal list is
+    the judged items by grade. ``condensed``: unjudged items are removed from ``ranked`` first."""
+    ranked = list(dict.fromkeys(ranked))
+    if condensed:
+        ranked = [item for item in ranked if item in judgments]
+    gains = [2 ** judgments.get(item, 0) - 1 for item in ranked[:k]]
+    ideal = sorted((2**grade - 1 for grade in judgments.values()), reverse=True)[:k]
+    idcg = sum(gain / math.log2(rank + 2) for rank, gain in enumerate(ideal))
+    return sum(gain / math.log2(rank + 2) for rank, gain in enumerate(gains)) / idcg if idcg else 0.0
+
+
+def graded_precision(judgments: Judgments, ranked: Sequence[Hashable], k: int, *, min_grade: int = 2) -> float:
+    """Share of the top k with a grade of at least ``min_grade`` (unjudged items count as not relevant)."""
+    top = list(dict.fromkeys(ranked))[:k]
+    return sum(1 for item in top if judgments.get(item, 0) >= min_grade) / k
+
+
+def unjudged(judgments: Judgments, ranked: Sequence[Hashable], k: int) -> int:
+    """How many of the top k have no judgment."""
+    return sum(1 for item in list(dict.fromkeys(ranked))[:k] if item not in judgments)

@@ -1,16 +1,29 @@
 """End-to-end evaluation: job postings → ranked credentials, against graded (posting, credential) pairs.
 
-The shared benchmark pairs Wuzzuf postings with Coursera 2024 courses whose recruiter tags and
-course skills share at least two strings (the grade is how many). The engine indexes the catalog
-and reads each posting's title and text only, never its tags; nDCG@10 uses the grades, Recall@50
-counts every graded course as relevant.
+Any catalog, postings file and pairs file: the pairs name a posting by id and a credential by its
+0-based data row in the catalog file (``pairs_by="row"``) or by its id (``"id"``), with a grade
+(0 = judged not relevant). Three systems rank the whole catalog for every graded posting, on the same
+inputs in the same run:
+
+- **engine**: the catalog indexed by ``Recommender`` (or an index built from it, ``model_dir``), queried
+  with the posting's title and text, as ``recommender query`` does;
+- **tfidf**: scikit-learn TF-IDF (English stop words, sublinear tf, min_df 2) of the posting's title and
+  text against each credential's title and text, cosine;
+- **dense**: the default encoder's embedding of the whole posting against each whole credential, cosine.
+
+Figures per system (``metrics.graded_*``): nDCG@5 and nDCG@10 with exponential gain, P@5 (grade ≥
+``min_grade``), the unjudged results in each top 5 / 10 (scored 0), and the condensed nDCG@5 (judged
+results only).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from ..encoders.base import Encoder
 from ..errors import InvalidInputError
@@ -19,10 +32,10 @@ from ..inputs.catalog import Catalog
 from ..inputs.postings import Posting, iter_postings
 from ..inputs.tabular import PathLike, peek_columns, read_records
 from ..inputs.taxonomy import load_taxonomy
-from ..matching.engine import Recommender
+from ..matching.engine import Recommender, credential_document
 from ..skills.occupations import load_occupations
 from .evaluate import Evaluation, resolve_encoder
-from .metrics import ndcg_at_k, recall_at_k
+from .metrics import graded_ndcg, graded_precision, unjudged
 
 logger = logging.getLogger(__name__)
 
@@ -31,31 +44,40 @@ COURSERA_MAPPING = {
     "field": ["Subject"], "type": ["Learning Product"],
 }  # fmt: skip
 WUZZUF_MAPPING = {"id": ["job_id"], "title": ["job_title"], "text": ["job_description", "job_requirements"]}
-PAIR_COLUMNS = (("wuzzuf_job_id", "query_id"), ("coursera2024_course_id", "doc_id"), ("n_shared_tags", "grade"))
+PAIR_COLUMNS = (
+    ("wuzzuf_job_id", "query_id"),
+    ("coursera2024_course_id", "doc_id"),
+    ("n_shared_tags", "grade"),
+)
+SYSTEMS = ("engine", "tfidf", "dense")
+DEPTH = 10  # results scored per posting
 
 
-def read_graded_pairs(path: PathLike) -> dict[str, dict[int, int]]:
-    """``{posting id: {0-based catalog row: grade}}`` from ``wuzzuf_job_id, coursera2024_course_id,
-    n_shared_tags`` (or ``query_id, doc_id, grade``) rows."""
+def read_graded_pairs(path: PathLike, *, doc_column: str | None = None) -> dict[str, dict[str, int]]:
+    """``{posting id: {credential key: grade}}``, zero grades kept (judged, not relevant).
+
+    Columns: ``query_id, doc_id, grade`` (or the Wuzzuf × Coursera names); ``doc_column`` reads the
+    credential key from another column (e.g. ``course_url`` for ids).
+    """
     available, stream = peek_columns(read_records(path, kind="graded pairs"))
     names = []
     for options in PAIR_COLUMNS:
+        if options[1] == "doc_id" and doc_column is not None:
+            options = (doc_column,)
         found = next((c for c in available if c.strip() in options), None)
         if found is None:
             raise InvalidInputError(f"{path}: expected a column {' or '.join(options)}; found {', '.join(available)}")
         names.append(found)
-    gold: dict[str, dict[int, int]] = {}
+    gold: dict[str, dict[str, int]] = {}
     for record in stream:
         query, doc, grade = (str(record.values.get(c) or "").strip() for c in names)
         try:
-            row, value = int(doc), int(float(grade))
+            value = int(float(grade))
         except ValueError:
-            raise InvalidInputError(
-                f"{path}, row {record.row}: the course id must be a row number and the grade a number "
-                f"(got {doc!r}, {grade!r})"
-            ) from None
-        if value > 0:
-            gold.setdefault(query, {})[row] = value
+            raise InvalidInputError(f"{path}, row {record.row}: the grade must be a number (got {grade!r})") from None
+        if not query or not doc:
+            raise InvalidInputError(f"{path}, row {record.row}: a pair needs a posting id and a credential")
+        gold.setdefault(query, {})[doc] = max(value, gold.get(query, {}).get(doc, value))
     if not gold:
         raise InvalidInputError(f"{path} has no graded pairs")
     return gold
@@ -77,16 +99,173 @@ def credential_rows(catalog: Catalog) -> dict[int, int]:
     return {row - 1: i for row, i in position.items()}
 
 
-def _gold_by_credential(gold: Mapping[int, int], rows: Mapping[int, int]) -> tuple[dict[str, int], int]:
-    grades: dict[str, int] = {}
-    missing = 0
-    for row, grade in gold.items():
-        if row not in rows:
-            missing += 1
+def _keys(catalog: Catalog, pairs_by: str) -> tuple[list[str], dict[str, str]]:
+    """Each credential's key in the pairs file, and a map from any key form to it (duplicates, rows)."""
+    if pairs_by == "id":
+        ids = [c.id for c in catalog.credentials]
+        return ids, {i: i for i in ids}
+    if pairs_by != "row":
+        raise InvalidInputError(f"pairs_by must be 'row' or 'id', got {pairs_by!r}")
+    rows = credential_rows(catalog)
+    first = {position: row for row, position in sorted(rows.items(), reverse=True)}
+    keys = [str(first[i]) for i in range(len(catalog.credentials))]
+    return keys, {str(row): keys[position] for row, position in rows.items()}
+
+
+def _judged_metrics(
+    judgments: Sequence[Mapping[str, int]], runs: Sequence[Sequence[str]], min_grade: int
+) -> tuple[dict[str, float], dict[str, int]]:
+    def mean(values: list[float]) -> float:
+        return float(np.mean(values)) if values else 0.0
+
+    metrics = {
+        "ndcg@5": mean([graded_ndcg(j, r, 5) for j, r in zip(judgments, runs, strict=True)]),
+        "ndcg@10": mean([graded_ndcg(j, r, 10) for j, r in zip(judgments, runs, strict=True)]),
+        "p@5": mean([graded_precision(j, r, 5, min_grade=min_grade) for j, r in zip(judgments, runs, strict=True)]),
+        "condensed_ndcg@5": mean([graded_ndcg(j, r, 5, condensed=True) for j, r in zip(judgments, runs, strict=True)]),
+    }
+    counts = {
+        "unjudged@5": sum(unjudged(j, r, 5) for j, r in zip(judgments, runs, strict=True)),
+        "unjudged@10": sum(unjudged(j, r, 10) for j, r in zip(judgments, runs, strict=True)),
+    }
+    return metrics, counts
+
+
+def tfidf_ranker(documents: Sequence[str]) -> Callable[[str], np.ndarray]:
+    """The TF-IDF baseline: cosine of a query's TF-IDF vector to each document's (fitted on ``documents``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2)
+    matrix = vectorizer.fit_transform(documents)
+    return lambda text: np.asarray((matrix @ vectorizer.transform([text]).T).toarray()).ravel()
+
+
+def dense_ranker(encoder: Encoder, documents: Sequence[str]) -> Callable[[str], np.ndarray]:
+    """The dense baseline: cosine of the whole query's embedding to each whole document's."""
+    vectors = encoder.encode(list(documents))
+    return lambda text: vectors @ encoder.encode([text])[0]
+
+
+def _top(scores: np.ndarray, keys: Sequence[str], depth: int) -> list[str]:
+    order = np.lexsort((np.arange(len(scores)), -scores))[:depth]
+    return [keys[i] for i in order]
+
+
+def evaluate_ranking(
+    data: PathLike,
+    *,
+    catalog: PathLike,
+    postings: PathLike,
+    taxonomy: PathLike | None = None,
+    occupations: PathLike | None = None,
+    encoder: str | Encoder | None = None,
+    model_dir: PathLike | None = None,
+    catalog_mapping: Mapping[str, Sequence[str]] | None = None,
+    posting_mapping: Mapping[str, Sequence[str]] | None = None,
+    pairs_by: str = "row",
+    doc_column: str | None = None,
+    systems: Sequence[str] = SYSTEMS,
+    min_grade: int = 2,
+    limit: int | None = None,
+    cache_dir: PathLike | None = None,
+    model: Recommender | None = None,
+    progress: bool = False,
+) -> list[Evaluation]:
+    """Rank ``catalog`` for every graded posting with each of ``systems`` and score the top 10.
+
+    The engine indexes the catalog against ``taxonomy`` (default: its declared skills; ``occupations``,
+    an ESCO folder, blends the nearest occupations into each role), or loads ``model_dir`` (an index
+    built from this catalog), or uses ``model``. ``limit`` scores only the first graded postings of the
+    postings file (in file order).
+    """
+    unknown = sorted(set(systems) - set(SYSTEMS))
+    if unknown or not systems:
+        raise InvalidInputError(f"unknown system(s) {unknown or systems}; choose from {', '.join(SYSTEMS)}")
+    gold = read_graded_pairs(data, doc_column=doc_column)
+    loaded = load_catalog(catalog, mapping=COURSERA_MAPPING if catalog_mapping is None else catalog_mapping)
+    keys, key_of = _keys(loaded, pairs_by)
+    selected: list[tuple[Posting, dict[str, int]]] = []
+    no_text = missing_pairs = 0
+    for posting in iter_postings(postings, mapping=WUZZUF_MAPPING if posting_mapping is None else posting_mapping):
+        if posting.id not in gold:
             continue
-        key = str(rows[row])
-        grades[key] = max(grades.get(key, 0), grade)  # duplicates of one course: the best grade
-    return grades, missing
+        if limit is not None and len(selected) + no_text >= limit:
+            break
+        if not isinstance(posting, Posting):
+            no_text += 1
+            continue
+        judgments: dict[str, int] = {}
+        for doc, grade in gold[posting.id].items():
+            if doc in key_of:
+                judgments[key_of[doc]] = max(grade, judgments.get(key_of[doc], grade))
+            else:
+                missing_pairs += 1
+        selected.append((posting, judgments))
+    if not selected:
+        raise InvalidInputError(f"no posting of {postings} has an id in {data}; check --postings and its columns")
+    texts = [f"{p.title}\n\n{p.text}" if p.title else p.text for p, _ in selected]
+    documents = [credential_document(c) for c in loaded.credentials]
+    text_encoder = resolve_encoder(encoder, cache_dir=cache_dir)
+    results = []
+    for system in systems:
+        if system == "engine":
+            engine = model or _engine(loaded, model_dir, taxonomy, occupations, text_encoder, progress)
+            position = {c.id: i for i, c in enumerate(loaded.credentials)}
+            k = min(DEPTH, len(engine.credentials_))
+            runs = []
+            for (posting, _), text in zip(selected, texts, strict=True):
+                found = engine.recommend(text, title=posting.title or None, k=k).recommendations
+                runs.append([keys[position[r.id]] for r in found if r.id in position])
+        else:
+            rank = tfidf_ranker(documents) if system == "tfidf" else dense_ranker(text_encoder, documents)
+            runs = [_top(rank(text), keys, DEPTH) for text in texts]
+        metrics, counts = _judged_metrics([j for _, j in selected], runs, min_grade)
+        details: dict[str, Any] = {
+            "system": system,
+            **counts,
+            "postings_scored": len(selected),
+            "postings_without_text": no_text,
+            "pairs_not_in_catalog": missing_pairs,
+            "catalog": loaded.report.summary(),
+            "pairs_by": pairs_by,
+            "min_grade": min_grade,
+            "limit": limit,
+        }
+        if system == "engine":
+            for name, value in (("model_dir", model_dir), ("taxonomy", taxonomy), ("occupations", occupations)):
+                details[name] = str(value) if value is not None else None
+        else:
+            details["encoder"] = text_encoder.spec if system == "dense" else None
+        results.append(Evaluation("ranking", str(Path(data)), len(selected), {**metrics}, details))
+    return results
+
+
+def _engine(
+    catalog: Catalog,
+    model_dir: PathLike | None,
+    taxonomy: PathLike | None,
+    occupations: PathLike | None,
+    encoder: Encoder,
+    progress: bool,
+) -> Recommender:
+    if model_dir is not None:
+        from ..store.index_io import load_index
+
+        model = load_index(model_dir)
+        ids = {c.id for c in model.credentials_}
+        missing = [c.id for c in catalog.credentials if c.id not in ids]
+        if missing:
+            raise InvalidInputError(
+                f"the index at {model_dir} lacks {len(missing)} credentials of the catalog (e.g. {missing[0]!r}); "
+                "build it from the same catalog and mapping, or leave out --model-dir"
+            )
+        return model
+    vocabulary = load_taxonomy(taxonomy) if taxonomy is not None else None
+    model = Recommender(encoder).fit(catalog, vocabulary, progress=progress)
+    model = _with_query_indexes(model)
+    if occupations is not None:
+        model.attach_occupations(load_occupations(occupations), progress=progress)
+    return model
 
 
 def _with_query_indexes(model: Recommender) -> Recommender:
@@ -98,71 +277,6 @@ def _with_query_indexes(model: Recommender) -> Recommender:
     extractor = model.settings.new_extractor().fit(
         model.vocabulary_, model.encoder, form_embeddings=model.extractor_.form_embeddings_, reference=False
     )
-    model.set_state(model.encoder, extractor, model.credentials_, model.profiles_, reference=False)  # type: ignore[arg-type]
+    model.set_state(model.encoder, extractor, model.credentials_, model.profiles_, lexical=model.lexical_,
+                    reference=False)  # fmt: skip
     return model
-
-
-def evaluate_ranking(
-    data: PathLike,
-    *,
-    catalog: PathLike,
-    postings: PathLike,
-    taxonomy: PathLike | None = None,
-    occupations: PathLike | None = None,
-    encoder: str | Encoder | None = None,
-    catalog_mapping: Mapping[str, Sequence[str]] = COURSERA_MAPPING,
-    posting_mapping: Mapping[str, Sequence[str]] = WUZZUF_MAPPING,
-    use_title: bool = True,
-    limit: int | None = None,
-    cache_dir: PathLike | None = None,
-    progress: bool = False,
-) -> Evaluation:
-    """Index ``catalog``, rank it for every graded posting, and score the top 50: nDCG@10, Recall@50.
-
-    ``taxonomy`` None profiles the catalog against its own declared skills; ``occupations`` (an
-    ESCO folder, with an ESCO ``taxonomy``) blends the nearest occupations into each role.
-    ``limit`` scores only the first graded postings of the postings file (a sample, in file order).
-    """
-    gold = read_graded_pairs(data)
-    loaded = load_catalog(catalog, mapping=catalog_mapping)
-    rows = credential_rows(loaded)
-    text_encoder = resolve_encoder(encoder, cache_dir=cache_dir)
-    vocabulary = load_taxonomy(taxonomy) if taxonomy is not None else None
-    model = _with_query_indexes(Recommender(text_encoder).fit(loaded, vocabulary, progress=progress))
-    if occupations is not None:
-        model.attach_occupations(load_occupations(occupations), progress=progress)
-    k = min(50, len(loaded))
-    ids = {c.id: i for i, c in enumerate(model.credentials_)}
-    golds: list[dict[str, int]] = []
-    runs: list[list[str]] = []
-    unreachable = no_text = 0
-    for posting in iter_postings(postings, mapping=posting_mapping):
-        if posting.id not in gold:
-            continue
-        if limit is not None and len(runs) + no_text >= limit:
-            break
-        if not isinstance(posting, Posting):
-            no_text += 1
-            continue
-        grades, missing = _gold_by_credential(gold[posting.id], rows)
-        unreachable += missing
-        text = f"{posting.title}\n\n{posting.text}" if posting.title else posting.text
-        result = model.recommend(text, title=posting.title if use_title else None, k=k)
-        runs.append([str(ids[r.id]) for r in result.recommendations])
-        golds.append(grades)
-    if not runs:
-        raise InvalidInputError(f"no posting of {postings} has an id in {data}; check --postings and its columns")
-    metrics = {"ndcg@10": ndcg_at_k(golds, runs, 10), "recall@50": recall_at_k(golds, runs, 50)}
-    details = {
-        "postings_scored": len(runs),
-        "postings_without_text": no_text,
-        "graded_postings_not_scored": len(gold) - len(runs) - no_text,  # not in the file, or past the limit
-        "pairs_not_in_index": unreachable,
-        "catalog": loaded.report.summary(),
-        "vocabulary": vocabulary.source if vocabulary is not None else "catalog",
-        "occupations": str(occupations) if occupations is not None else None,
-        "title": use_title,
-        "limit": limit,
-        "encoder": text_encoder.spec,
-    }
-    return Evaluation("ranking", str(Path(data)), sum(1 for g in golds if g), metrics, details)

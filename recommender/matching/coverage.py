@@ -88,13 +88,17 @@ class CoverageIndex:
         return Credits(role_ids[first], creds[first], skills[keep], sims[keep], credit[keep])
 
 
-def coverage_by_credential(credits: Credits, role_weights: np.ndarray, n_credentials: int) -> np.ndarray:
-    """Role-weighted mean credit per credential (0 where a credential gives no credit)."""
+def coverage_by_credential(
+    credits: Credits, role_weights: np.ndarray, n_credentials: int, skill_weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Role-weighted mean credit per credential (0 where a credential gives no credit); ``skill_weights``
+    (per vocabulary skill, e.g. ``scoring.specificity``) scale each credit by the credential skill giving it."""
     total = float(np.sum(role_weights))
     coverage = np.zeros(n_credentials, dtype=np.float64)
     if total <= 0 or len(credits.credit) == 0:
         return coverage
-    np.add.at(coverage, credits.credential, role_weights[credits.role] * credits.credit)
+    credit = credits.credit if skill_weights is None else credits.credit * skill_weights[credits.skill]
+    np.add.at(coverage, credits.credential, role_weights[credits.role] * credit)
     return coverage / total
 
 

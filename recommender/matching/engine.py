@@ -22,6 +22,7 @@ from ..encoders.cache import neighbour_store
 from ..encoders.load import load_encoder
 from ..errors import InvalidInputError, NotFittedError
 from ..inputs.catalog import Catalog, Credential
+from ..inputs.language import detect_language
 from ..inputs.taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
 from ..skills.extractor import (
     DEFAULT_EXACT_BOOST,
@@ -37,9 +38,11 @@ from ..skills.results import Evidence, Role, RoleSkill, SkillMatch
 from ..skills.roles import BlendSettings, RoleBlender
 from ..skills.segment import split_segments
 from .coverage import CoverageIndex, coverage_by_credential, rank_order
+from .documents import LexicalIndex
 from .filters import CredentialFacts, Filters
 from .profiles import SOURCES, Profiles, build_profiles, credential_segments, local_skill_id, local_skills
 from .results import MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Recommendation
+from .scoring import RankingEvidence, combine, precision, specificity
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,14 @@ class Settings:
     declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
     text_weight: float = 0.5  # weight of text-found skills relative to declared ones
     skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
-    coverage_weight: float = 0.75  # score = w * coverage + (1 - w) * document similarity
+    # The relevance score (scoring.py): weights of skill coverage, BM25 and document cosine; chosen on the
+    # judged Wuzzuf × edX set by cross-validation over postings (scripts/relevance_levers.py).
+    coverage_weight: float = 0.25
+    lexical_weight: float = 0.5
+    dense_weight: float = 0.5
+    specificity: bool = False  # weigh each credit by the IDF of the credential skill that gives it (measured, off)
+    precision_power: float = 1.0  # coverage × precision ** p: broad, shallow profiles count less
+    uncovered: float = 0.75  # a credential that covers none of the role's skills keeps this share of its score
     held_similarity: float = 0.85  # a held skill this close to a role skill removes it
     max_role_skills: int = 40
 
@@ -71,11 +81,17 @@ class _RoleVectors:
     skills: tuple[RoleSkill, ...]
     embeddings: np.ndarray  # one unit row per role skill
     document: np.ndarray  # unit vector of the whole role
+    text: str = ""  # what the role was given as (description, title or skill names): the lexical query
 
 
 def _looks_like_list(text: str) -> bool:
     items = [item for item in re.split(r"[,;|\n]", text) if item.strip()]
     return bool(items) and all(len(item.split()) <= 6 for item in items)
+
+
+def credential_document(credential: Credential) -> str:
+    """The text a credential is matched on word for word (BM25): its title, text and declared skills."""
+    return "\n".join(part for part in (credential.title, credential.text, ", ".join(credential.skills)) if part)
 
 
 def split_skill_list(text: str) -> list[str]:
@@ -145,7 +161,8 @@ class Recommender:
             text_weight=settings.text_weight,
             neighbours=_segment_neighbours(extractor, encoder, segments, segment_embeddings),
         )
-        self.set_state(encoder, extractor, credentials, profiles)
+        lexical = LexicalIndex().fit([credential_document(c) for c in credentials])
+        self.set_state(encoder, extractor, credentials, profiles, lexical=lexical)
         self.catalog_report_ = catalog.report
         self.unmapped_declared_ = len(extra)
         return self
@@ -158,6 +175,7 @@ class Recommender:
         profiles: Profiles,
         *,
         blender: RoleBlender | None = None,
+        lexical: LexicalIndex | None = None,
         reference: bool = True,
     ) -> None:
         """Set the fitted state from its parts (``fit``, and ``store.load_index`` from saved arrays).
@@ -183,6 +201,8 @@ class Recommender:
         self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
         if blender is not None:
             self.occupations_, self.blender_ = blender.occupations_, blender
+        self.lexical_ = lexical  # None for an index built before BM25 was stored: no lexical evidence
+        self.specificity_ = specificity(self.coverage_.profile_csc_)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "profiles_"):
@@ -227,7 +247,7 @@ class Recommender:
         skills = self.blender_.role_skills(
             [], nearest, title=vector, tie_break=self.skill_embeddings_ @ vector, limit=self.settings.max_role_skills
         )
-        return self._role_vectors(skills, vector)
+        return self._role_vectors(skills, vector, title)
 
     # ------------------------------------------------------------------ a credential's profile
     def profile(self, credential_id: str) -> tuple[ProfileSkill, ...]:
@@ -264,7 +284,13 @@ class Recommender:
         return self.extractor_.extract(text)
 
     def _role_from_matches(
-        self, matches: Sequence[SkillMatch], document: np.ndarray, *, title: str | None = None, blend: bool = False
+        self,
+        matches: Sequence[SkillMatch],
+        document: np.ndarray,
+        *,
+        title: str | None = None,
+        blend: bool = False,
+        text: str = "",
     ) -> _RoleVectors:
         limit = self.settings.max_role_skills
         if blend and hasattr(self, "blender_"):  # text skills + the nearest occupations' skills
@@ -274,16 +300,16 @@ class Recommender:
             skills = self.blender_.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
         else:
             skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
-        return self._role_vectors(skills, document)
+        return self._role_vectors(skills, document, text)
 
-    def _role_vectors(self, skills: Sequence[RoleSkill], document: np.ndarray) -> _RoleVectors:
+    def _role_vectors(self, skills: Sequence[RoleSkill], document: np.ndarray, text: str = "") -> _RoleVectors:
         positions = self.vocabulary_.index_of()
         embeddings = (
             self.skill_embeddings_[[positions[s.id] for s in skills]]
             if skills
             else np.zeros((0, document.shape[0]), dtype=np.float32)
         )
-        return _RoleVectors(tuple(skills), embeddings, document)
+        return _RoleVectors(tuple(skills), embeddings, document, text)
 
     def _role_from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> _RoleVectors:
         segments = split_segments(text)
@@ -305,7 +331,8 @@ class Recommender:
             found = self.extractor_.match_embeddings(embeddings, segments)
         matches = self.extractor_.aggregate(segments, found)
         document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
-        return self._role_from_matches(matches, document, title=title, blend=blend)
+        text = "\n".join([title, *segments] if title else segments)
+        return self._role_from_matches(matches, document, title=title, blend=blend, text=text)
 
     def _role_from_names(self, names: Sequence[str]) -> _RoleVectors:
         names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
@@ -326,9 +353,8 @@ class Recommender:
                 skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
                 rows.append(vector)
         embeddings = np.vstack(rows).astype(np.float32)
-        return _RoleVectors(
-            tuple(skills.values()), embeddings, normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
-        )
+        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        return _RoleVectors(tuple(skills.values()), embeddings, document, ", ".join(names))
 
     def _held(self, have: str) -> _RoleVectors:
         if _looks_like_list(have):
@@ -431,25 +457,20 @@ class Recommender:
 
     def _rank(self, role: Role, vectors: _RoleVectors, k: int, filters: Filters) -> QueryResult:
         n = len(self.credentials_)
-        notes: list[str] = []
-        allowed, filter_notes = filters.mask(self.facts_)
-        notes.extend(filter_notes)
-        weights = np.array([s.weight for s in vectors.skills], dtype=np.float64)
-        credits = self.coverage_.credits(vectors.embeddings)
-        coverage = coverage_by_credential(credits, weights, n)
-        excluded = int(n - allowed.sum())
-        near = self.document_index_.kneighbors(
-            vectors.document[None, :], n_neighbors=min(n, k + excluded), return_distance=False
-        )[0]
-        marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
-        marked[credits.credential] = True
-        marked[near] = True
-        candidates = np.flatnonzero(marked)
-        candidates = candidates[allowed[candidates]]
-        document_similarity = np.zeros(n, dtype=np.float64)
-        document_similarity[candidates] = self.profiles_.documents[candidates] @ vectors.document
-        weight = self.settings.coverage_weight
-        scores = weight * coverage + (1 - weight) * np.clip(document_similarity, 0.0, None)
+        settings = self.settings
+        allowed, notes = self._allowed(filters, vectors.text)
+        evidence = self._evidence(vectors, allowed, min(n, k + int(n - allowed.sum())))
+        coverage = evidence.coverage
+        relevance = combine(
+            evidence.specific_coverage if settings.specificity else coverage,  # type: ignore[arg-type]
+            evidence.precision if evidence.precision is not None else np.ones(n),
+            evidence.lexical, evidence.dense, evidence.candidates, coverage_weight=settings.coverage_weight,
+            lexical_weight=settings.lexical_weight, dense_weight=settings.dense_weight,
+            precision_power=settings.precision_power, uncovered=settings.uncovered, has_skills=evidence.has_skills,
+        )  # fmt: skip
+        scores, document_similarity, credits, candidates = (
+            relevance.score, evidence.dense, evidence.credits, evidence.candidates
+        )
         if not vectors.skills:
             notes.append("no skills of the vocabulary were found for the role: ranked by document similarity only")
         top = rank_order(scores, coverage, self.id_rank_, candidates)[:k]
@@ -457,14 +478,85 @@ class Recommender:
             notes.append(f"only {len(top)} credentials pass the filters (asked for {k})")
         recommendations = tuple(
             self._explain(
-                rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits
+                rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits,
+                lexical=float(relevance.lexical[c]),
             )
             for rank, c in enumerate(top, start=1)
         )
         return QueryResult(role, recommendations, tuple(notes))
 
+    def _allowed(self, filters: Filters, text: str) -> tuple[np.ndarray, list[str]]:
+        """Which credentials pass ``filters`` (with the posting's own language by default), and notes."""
+        filters, language_note = self._language_filter(filters, text)
+        allowed, notes = filters.mask(self.facts_)
+        if language_note and not allowed.all():
+            notes.append(language_note.format(n=int(len(allowed) - allowed.sum())))
+        return allowed, notes
+
+    def _evidence(
+        self, vectors: _RoleVectors, allowed: np.ndarray, depth: int, *, complete: bool = False
+    ) -> RankingEvidence:
+        """Coverage, precision, BM25 and document cosine for the candidates: the credentials with any
+        credit, and the ``depth`` best by document cosine and by BM25 (``complete``: every part, for
+        every allowed credential)."""
+        n = len(self.credentials_)
+        settings = self.settings
+        weights = np.array([s.weight for s in vectors.skills], dtype=np.float64)
+        credits = self.coverage_.credits(vectors.embeddings)
+        coverage = coverage_by_credential(credits, weights, n)
+        specific = None
+        if complete or settings.specificity:
+            specific = coverage_by_credential(credits, weights, n, self.specificity_)
+        marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
+        marked[credits.credential] = True
+        near = self.document_index_.kneighbors(vectors.document[None, :], n_neighbors=depth, return_distance=False)
+        marked[near[0]] = True
+        lexical = np.zeros(n, dtype=np.float64)
+        if (complete or settings.lexical_weight) and self.lexical_ is not None and vectors.text:
+            lexical = self.lexical_.scores(vectors.text).astype(np.float64)
+            marked[np.argpartition(-lexical, depth - 1)[:depth]] = True
+        candidates = np.flatnonzero(allowed if complete else marked & allowed)
+        dense = np.zeros(n, dtype=np.float64)
+        dense[candidates] = self.profiles_.documents[candidates] @ vectors.document
+        focus = precision(credits, self.profiles_.matrix, n) if complete or settings.precision_power else None
+        return RankingEvidence(credits, coverage, specific, focus, lexical, dense, candidates, bool(vectors.skills))
+
+    def evidence(
+        self, text: str | None = None, *, title: str | None = None, filters: Filters | None = None
+    ) -> RankingEvidence:
+        """Every part of the ranking for a role, for every credential that passes the filters
+        (tuning and evaluation weigh them: ``scripts/relevance_levers.py``)."""
+        self._check_fitted()
+        _, vectors = self._build_role(text, None, None, title)
+        allowed, _ = self._allowed(filters or Filters(), vectors.text)
+        return self._evidence(vectors, allowed, len(self.credentials_), complete=True)
+
+    def _language_filter(self, filters: Filters, text: str) -> tuple[Filters, str]:
+        """``filters`` with the posting's own language when none is asked for ("any": no language filter)."""
+        if filters.language is not None:
+            if filters.language.strip().lower() == "any":
+                return replace(filters, language=None), ""
+            return filters, ""
+        language = detect_language(text) if text else None
+        if language is None:
+            return filters, ""
+        note = (
+            f"{{n}} credentials in other languages than the posting's ({language}) were left out; "
+            "--language any keeps them"
+        )
+        return replace(filters, language=language, keep_unknown_language=True), note
+
     def _explain(
-        self, rank: int, c: int, score: float, coverage: float, similarity: float, vectors: _RoleVectors, credits: Any
+        self,
+        rank: int,
+        c: int,
+        score: float,
+        coverage: float,
+        similarity: float,
+        vectors: _RoleVectors,
+        credits: Any,
+        *,
+        lexical: float = 0.0,
     ) -> Recommendation:
         credential = self.credentials_[c]
         matrix = self.profiles_.matrix
@@ -498,6 +590,7 @@ class Recommender:
             score=score,
             coverage=coverage,
             document_similarity=similarity,
+            lexical_match=lexical,
             provider=credential.provider,
             hours=credential.hours,
             cost=credential.cost,

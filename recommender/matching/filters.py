@@ -8,19 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..inputs.catalog import Credential
-
-# Language names and codes that mean the same thing in catalogs ("English" vs "en").
-_LANGUAGES = {
-    "en": "english", "es": "spanish", "fr": "french", "de": "german", "pt": "portuguese",
-    "it": "italian", "nl": "dutch", "ar": "arabic", "zh": "chinese", "ja": "japanese",
-    "ko": "korean", "ru": "russian", "hi": "hindi", "tr": "turkish", "pl": "polish",
-}  # fmt: skip
+from ..inputs.language import language_name
 
 
 def normalize_language(value: str) -> str:
-    """Lower-case language name; ISO 639-1 codes (and "en-US") become names."""
-    value = value.strip().lower()
-    return _LANGUAGES.get(value.split("-")[0].split("_")[0], value)
+    """Lower-case English language name; ISO 639-1 codes ("en-US") and native names ("Español") become names."""
+    return language_name(value)
 
 
 @dataclass(frozen=True)
@@ -54,6 +47,7 @@ class Filters:
     max_cost: float | None = None
     level: str | None = None
     language: str | None = None
+    keep_unknown_language: bool = False  # a credential whose language is not given passes the language filter
 
     def mask(self, facts: CredentialFacts) -> tuple[np.ndarray, list[str]]:
         """Which credentials pass, and notes on credentials excluded for unknown facts."""
@@ -71,7 +65,8 @@ class Filters:
             allowed &= np.array([level in wanted for level in facts.level], dtype=bool)
         if self.language:
             wanted = {normalize_language(v) for v in self.language.split(",") if v.strip()}
-            allowed &= np.array([language in wanted for language in facts.language], dtype=bool)
+            keep = {""} if self.keep_unknown_language else set()
+            allowed &= np.array([language in wanted | keep for language in facts.language], dtype=bool)
         return allowed, notes
 
     @property

@@ -53,6 +53,7 @@ class Recommendation(Serialisable):
     score: float
     coverage: float
     document_similarity: float
+    lexical_match: float = 0.0  # BM25 of the role's text against the credential's, over the best candidate's
     provider: str = ""
     hours: float | None = None
     cost: float | None = None

@@ -225,6 +225,7 @@ def prepare_plan(
     graph = _Catalog(model)
     table = _credits(model, embeddings, len(role.skills), graph)
     credit = table["credit"]
+    language = None if language is not None and language.strip().lower() == "any" else language
     known, filter_notes = Filters(None, None, level, language).mask(model.facts_)
     allowed = known.copy()
     for limit, values, name in ((budget.max_hours, model.facts_.hours, "hours"),

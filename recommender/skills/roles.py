@@ -47,6 +47,13 @@ class BlendSettings:
     temperature: float = 0.1
     occupation_weight: float = 4.0
     optional_weight: float = 0.25
+    # Text first: a job ad's own skills lead its profile; an occupation skill the text does not name
+    # follows them, weighted by how confidently the ad matches its occupations (the best match score,
+    # mapped linearly from confidence_low → 0 to confidence_high → 1), never above the lightest text
+    # skill, and all of them together never above the text skills' total weight.
+    text_first: bool = True
+    confidence_low: float = 0.3
+    confidence_high: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -154,8 +161,9 @@ class RoleBlender:
 
         ``weight`` (what the role profile uses) is the larger of the text score and the occupation
         profile score, so an essential skill of a sure occupation weighs 1 and an optional one 0.5.
-        ``tie_break`` (per skill, e.g. its cosine to the role's text; or a function of the candidate
-        positions that returns it for them) orders equal scores.
+        With ``text_first`` and text skills given, the text skills come first and the occupation-only
+        skills are weighed down (see ``BlendSettings``). ``tie_break`` (per skill, e.g. its cosine to the
+        role's text; or a function of the candidate positions that returns it for them) orders equal scores.
         """
         occupation = self.occupation_scores(matches, essential_only=essential_only)
         text = np.zeros_like(occupation)
@@ -167,11 +175,35 @@ class RoleBlender:
             secondary = np.zeros(len(candidates))
         else:
             secondary = tie_break(candidates) if callable(tie_break) else tie_break[candidates]
-        order = candidates[np.lexsort((candidates, -secondary, -rank_score[candidates]))]
+        text_first = self.settings.text_first and bool(text_scores)
+        named = (text > 0)[candidates] if text_first else np.zeros(len(candidates), dtype=bool)
+        order = candidates[np.lexsort((candidates, -secondary, -rank_score[candidates], ~named))]
         if limit is not None:
             order = order[:limit]
-        weights = occupation if essential_only else self.occupation_scores(matches, profile=True)
-        return [(int(s), float(rank_score[s]), float(max(text[s], weights[s]))) for s in order]
+        profile = occupation if essential_only else self.occupation_scores(matches, profile=True)
+        weights = {int(s): float(max(text[s], profile[s])) for s in order}
+        if text_first:
+            self._weigh_down_occupation_skills(weights, text, matches)
+        return [(int(s), float(rank_score[s]), weights[int(s)]) for s in order]
+
+    def confidence(self, matches: Sequence[OccupationMatch]) -> float:
+        """How sure the occupation match is: the best match score mapped onto [0, 1] (``BlendSettings``)."""
+        if not matches:
+            return 0.0
+        low, high = self.settings.confidence_low, self.settings.confidence_high
+        return float(np.clip((max(m.score for m in matches) - low) / max(high - low, 1e-9), 0.0, 1.0))
+
+    def _weigh_down_occupation_skills(
+        self, weights: dict[int, float], text: np.ndarray, matches: Sequence[OccupationMatch]
+    ) -> None:
+        named = [w for s, w in weights.items() if text[s] > 0]
+        if not named:
+            return
+        lightest, budget, confidence = min(named), sum(named), self.confidence(matches)
+        others = {s: min(w * confidence, lightest) for s, w in weights.items() if text[s] <= 0}
+        total = sum(others.values())
+        scale = min(1.0, budget / total) if total > 0 else 1.0
+        weights.update({s: w * scale for s, w in others.items()})
 
     def role_skills(
         self,

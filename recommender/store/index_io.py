@@ -22,6 +22,7 @@ from ..encoders.load import load_encoder
 from ..errors import ArtifactError
 from ..inputs.catalog import Credential
 from ..inputs.taxonomy import Skill, Vocabulary
+from ..matching.documents import LexicalIndex
 from ..matching.engine import Recommender, Settings
 from ..matching.profiles import Profiles
 from ..skills.roles import blend_artifacts, load_blender
@@ -53,6 +54,9 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
         "evidence": profiles.strings,
         "forms": model.extractor_.forms_,
     }
+    if model.lexical_ is not None:  # TF-IDF of the credentials' texts
+        arrays.update(model.lexical_.arrays())
+        documents["tfidf"] = model.lexical_.document()
     if hasattr(model, "blender_"):  # ESCO occupations, when attached
         occupation_arrays, occupation_documents = blend_artifacts(model.blender_)
         arrays.update(occupation_arrays)
@@ -129,8 +133,12 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
     if "occupations.json" in manifest.get("files", {}):
         read_array = functools.partial(load_array, version, mmap=True)
         blender = load_blender(read_array, functools.partial(load_document, version), vocabulary)
+    lexical = None
+    if "tfidf.json" in manifest.get("files", {}):
+        arrays = {name: load_array(version, name, mmap=True) for name in LexicalIndex.ARRAYS}
+        lexical = LexicalIndex.from_saved(arrays, load_document(version, "tfidf"))
     model = Recommender(encoder, settings)
-    model.set_state(encoder, extractor, credentials, profiles, blender=blender, reference=False)
+    model.set_state(encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False)
     model.manifest_ = manifest
     model.path_ = version
     return model

@@ -169,15 +169,18 @@ def test_evaluate_roles_leaves_a_roles_own_occupation_out(esco: Path, tmp_path: 
 def test_graded_pairs_and_catalog_rows_account_for_duplicates(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("wuzzuf_job_id,coursera2024_course_id,n_shared_tags,shared_tags\n7,0,2,a|b\n7,2,3,a|b|c\n")
-    assert read_graded_pairs(pairs) == {"7": {0: 2, 2: 3}}
+    assert read_graded_pairs(pairs) == {"7": {"0": 2, "2": 3}}
     catalog = tmp_path / "catalog.csv"
     catalog.write_text("Title,Gained Skills\nSQL,SQL\nEmpty,\nSQL,SQL\nPython,Python\n", encoding="utf-8")
     loaded = load_catalog(catalog, mapping={"title": ["Title"], "skills": ["Gained Skills"]})
     # row 0 → SQL, row 1 skipped (no skills, no text), row 2 repeats row 0, row 3 → Python.
     assert credential_rows(loaded) == {0: 0, 2: 0, 3: 1}
-    pairs.write_text("wuzzuf_job_id,coursera2024_course_id,n_shared_tags\n7,first,2\n")
-    with pytest.raises(InvalidInputError, match="row 1: the course id must be a row number"):
+    pairs.write_text("query_id,doc_id,grade\n7,0,many\n")
+    with pytest.raises(InvalidInputError, match="row 1: the grade must be a number"):
         read_graded_pairs(pairs)
+    pairs.write_text("query_id,doc_id,course_url,grade\n7,0,https://x/sql,0\n7,3,https://x/py,3\n")
+    assert read_graded_pairs(pairs) == {"7": {"0": 0, "3": 3}}  # a zero grade is a judgment too
+    assert read_graded_pairs(pairs, doc_column="course_url") == {"7": {"https://x/sql": 0, "https://x/py": 3}}
 
 
 # ---------------------------------------------------------------- CLI
@@ -220,3 +223,5 @@ def test_real_titles_and_pairs_readers(shared_data: Path) -> None:
     bench = shared_data / "benchmarks" / "postings_x_courses"
     pairs = read_graded_pairs(bench / "wuzzuf_x_coursera2024_tag_overlap_ge2.csv")
     assert len(pairs) == 1472 and sum(len(g) for g in pairs.values()) == 38576
+    judged = read_graded_pairs(shared_data / "benchmarks" / "judged_recommendations" / "wuzzuf_x_edx_judged.csv")
+    assert len(judged) == 24 and sum(len(g) for g in judged.values()) == 417

@@ -84,6 +84,32 @@ def test_blender_weights_the_nearest_occupation_and_can_leave_one_out(esco: Path
     assert index.occupations_[other.position].label != "data engineer"
 
 
+def test_text_skills_lead_and_occupation_skills_follow_weighed_down(esco: Path, index: OccupationIndex) -> None:
+    vocabulary = load_taxonomy(esco)
+    positions = {s.label: i for i, s in enumerate(vocabulary.skills)}
+    blender = RoleBlender(BlendSettings(top_occupations=1, confidence_low=0.3, confidence_high=0.6)).fit(
+        index, vocabulary
+    )
+    title = ENCODER.encode(["data engineer"])[0]
+    [best] = blender.match(title, None)
+    text = {positions["build dashboards"]: 0.8}  # named by the ad, not a data engineer's skill
+    ranked = blender.rank(text, [best])
+    labels = [vocabulary.skills[p].label for p, _, _ in ranked]
+    weights = {vocabulary.skills[p].label: w for p, _, w in ranked}
+    assert labels[0] == "build dashboards" and weights["build dashboards"] == pytest.approx(0.8)
+    confidence = min(max((best.score - 0.3) / 0.3, 0.0), 1.0)
+    assert blender.confidence([best]) == pytest.approx(confidence)
+    # each occupation skill: min(profile weight × confidence, 0.8), then all of them scaled to a total ≤ 0.8
+    raw = {"SQL": 1.0, "ETL pipelines": 1.0, "data warehouses": 1.0, "Python (computer programming)": 0.5}
+    capped = {label: min(w * confidence, 0.8) for label, w in raw.items()}
+    scale = min(1.0, 0.8 / sum(capped.values())) if sum(capped.values()) else 1.0
+    for label, value in capped.items():
+        assert weights[label] == pytest.approx(value * scale)
+    assert sum(weights[label] for label in raw) <= 0.8 + 1e-9
+    old = RoleBlender(BlendSettings(top_occupations=1, text_first=False)).fit(index, vocabulary).rank(text, [best])
+    assert vocabulary.skills[old[0][0]].label != "build dashboards"  # before: the occupation's skills led
+
+
 def test_softmax_weights_sum_to_one_and_favour_the_better_match(esco: Path, index: OccupationIndex) -> None:
     blender = RoleBlender(BlendSettings(top_occupations=3, temperature=0.1)).fit(index, load_taxonomy(esco))
     matches = blender.match(ENCODER.encode(["data engineer"])[0], ENCODER.encode(["pipelines into warehouses"])[0])

@@ -1,0 +1,106 @@
+"""One relevance score per credential from three kinds of evidence, each explained elsewhere.
+
+- **Skill coverage** (``coverage.py``): how much of the role's weighted skills the credential
+  teaches. Two corrections make it judge like a person: *specificity* weighs a credit by how rare the
+  credential skill that gives it is across the catalog (an IDF: a skill in every course's profile,
+  such as "communication", says little about any one course), and *precision* discounts a broad,
+  shallow profile — the share of the credential's own profile weight that serves the role.
+- **Lexical match** (``documents.LexicalIndex``): BM25 of the job text against the credential's title
+  and text.
+- **Dense match**: cosine of the job's and the credential's document embeddings.
+
+Coverage and BM25 are divided by their best value among the candidates (their scales vary from one
+query to the next; the best candidate scores 1), the cosine is used as it is; the score is their
+weighted sum. A credential that covers none of the role's skills keeps only ``uncovered`` of its
+score, so it ranks above one that covers some only when its document evidence is clearly stronger.
+The weights were chosen on the judged Wuzzuf × edX set by cross-validation over postings
+(``scripts/relevance_levers.py``; docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .coverage import Credits
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The parts of each candidate's score (arrays over all credentials; 0 outside the candidates)."""
+
+    score: np.ndarray
+    coverage: np.ndarray  # recall of the role's skills (specificity-weighted when on)
+    precision: np.ndarray  # share of the credential's profile weight that serves the role
+    lexical: np.ndarray  # BM25 / best BM25 among the candidates
+    dense: np.ndarray  # cosine of the document embeddings
+
+
+@dataclass(frozen=True)
+class RankingEvidence:
+    """What a role's ranking is computed from, before weighing (``Recommender.evidence`` returns it)."""
+
+    credits: Credits
+    coverage: np.ndarray  # plain coverage of the role's skills, per credential
+    specific_coverage: np.ndarray | None  # coverage with each credit weighted by ``specificity``
+    precision: np.ndarray | None
+    lexical: np.ndarray  # raw BM25 (zeros when not computed)
+    dense: np.ndarray  # document cosine for the candidates (zeros elsewhere)
+    candidates: np.ndarray  # credentials that pass the filters and have any evidence
+    has_skills: bool
+
+
+def specificity(profile: sp.csc_matrix) -> np.ndarray:
+    """Per vocabulary skill, ``log((n + 1) / (df + 1)) / log(n + 1)`` in (0, 1], ``df`` the number of
+    credentials whose profile holds it (1 for skills no credential holds)."""
+    n = profile.shape[0]
+    df = np.diff(profile.indptr).astype(np.float64)
+    return (np.log((n + 1) / (df + 1)) / np.log(n + 1)).clip(1e-3, 1.0)
+
+
+def precision(credits: Credits, profile: sp.csr_matrix, n: int) -> np.ndarray:
+    """Per credential: its profile weight on skills that credit some role skill, over its whole profile weight."""
+    totals = np.asarray(profile.sum(axis=1)).ravel()
+    used = np.zeros(n, dtype=np.float64)
+    if len(credits.credential):
+        pairs = np.unique(np.stack([credits.credential, credits.skill]), axis=1)
+        weights = np.asarray(profile[pairs[0], pairs[1]]).ravel()
+        np.add.at(used, pairs[0], weights)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, used / totals, 0.0)
+
+
+def _scaled(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    best = float(values[candidates].max()) if len(candidates) else 0.0
+    return values / best if best > 0 else np.zeros_like(values)
+
+
+def combine(
+    coverage: np.ndarray,
+    precision_: np.ndarray,
+    lexical: np.ndarray,
+    dense: np.ndarray,
+    candidates: np.ndarray,
+    *,
+    coverage_weight: float,
+    lexical_weight: float,
+    dense_weight: float,
+    precision_power: float,
+    uncovered: float,
+    has_skills: bool,
+) -> Relevance:
+    """Weigh the evidence into one score per candidate (see the module docstring)."""
+    focused = coverage * np.power(precision_, precision_power) if precision_power else coverage
+    lexical_part = _scaled(lexical, candidates)
+    score = (
+        coverage_weight * _scaled(focused, candidates)
+        + lexical_weight * lexical_part
+        + dense_weight * np.clip(dense, 0.0, None)
+    )
+    if has_skills:
+        score = np.where(coverage > 0, score, uncovered * score)
+    mask = np.zeros(len(score), dtype=bool)
+    mask[candidates] = True
+    return Relevance(np.where(mask, score, 0.0), coverage, precision_, np.where(mask, lexical_part, 0.0), dense)

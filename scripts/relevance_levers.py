@@ -1,0 +1,199 @@
+"""Measure each relevance lever on the judged Wuzzuf × edX set, cross-validated over postings.
+
+    python scripts/relevance_levers.py --model-dir models/edx [--folds 24]
+
+The index must be edX indexed against ESCO (with occupations), as the README's `index` command builds
+it. For every judged posting the engine's evidence is computed once (``Recommender.evidence``: skill
+coverage with and without specificity, precision, BM25, document cosine, for every credential); each
+lever is then a way of weighing it (``matching.scoring.combine``). A lever with free weights picks them
+on the training postings of each fold (best mean nDCG@5) and is scored on the held-out postings, so
+every figure is out of sample; the weights picked on all postings are printed last (the defaults in
+``matching.engine.Settings`` come from that line). The TF-IDF and dense baselines are computed in the
+same run on the same inputs (``evaluation.ranking``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from recommender.evaluation.evaluate import resolve_encoder
+from recommender.evaluation.metrics import graded_ndcg, graded_precision, unjudged
+from recommender.evaluation.ranking import (
+    WUZZUF_MAPPING,
+    _keys,
+    _top,
+    dense_ranker,
+    read_graded_pairs,
+    tfidf_ranker,
+)
+from recommender.formats.readers import load_catalog
+from recommender.inputs.postings import Posting, iter_postings
+from recommender.inputs.tabular import parse_mapping
+from recommender.matching.engine import credential_document
+from recommender.matching.filters import Filters
+from recommender.matching.scoring import combine
+from recommender.store.index_io import load_index
+
+SHARED = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
+EDX_MAP = [
+    "id=course_url", "title=title", "provider=institution", "level=Level",
+    "text=summary+course_description+course_syllabus", "language=language",
+    "hours=course_effort+course_length", "cost=price",
+]  # fmt: skip
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class Lever:
+    name: str
+    language: bool = True
+    text_first: bool = True
+    specificity: tuple[bool, ...] = (False,)
+    precision: tuple[float, ...] = (0.0,)
+    coverage: tuple[float, ...] = (0.75,)
+    lexical: tuple[float, ...] = (0.0,)
+    dense: tuple[float, ...] = (0.25,)
+    uncovered: tuple[float, ...] = (1.0,)
+
+    def grid(self) -> list[dict[str, float]]:
+        combos = itertools.product(
+            self.specificity, self.precision, self.coverage, self.lexical, self.dense, self.uncovered
+        )
+        return [
+            dict(specificity=s, precision=p, coverage=c, lexical=x, dense=d, uncovered=u)
+            for s, p, c, x, d, u in combos
+            if c + x + d > 0
+        ]
+
+
+# Cumulative: each row adds one lever to the row above (and tunes what it adds with the rest).
+_ALL_WEIGHTS = dict(coverage=WEIGHTS, lexical=WEIGHTS, dense=(0.0, 0.25, 0.5))
+LEVERS = (
+    Lever("engine before (coverage 0.75 + dense 0.25, any language)", language=False, text_first=False),
+    Lever("+ the posting's language", text_first=False),
+    Lever("+ role profiles that follow the text"),
+    Lever("+ specificity (IDF of credential skills)", specificity=(False, True)),
+    Lever("+ precision (broad, shallow profiles)", specificity=(False, True), precision=(0.0, 0.5, 1.0)),
+    Lever("+ TF-IDF and dense document scores", specificity=(False, True), precision=(0.0, 0.5, 1.0), **_ALL_WEIGHTS),
+    Lever(
+        "+ uncovered credentials kept at 0.5 / 0.75 (all levers)",
+        specificity=(False, True),
+        precision=(0.0, 0.5, 1.0, 2.0),
+        uncovered=(0.5, 0.75, 1.0),
+        **_ALL_WEIGHTS,
+    ),
+    Lever(
+        "all levers, occupation blend as before (not text first)",
+        text_first=False,
+        specificity=(False, True),
+        precision=(0.0, 0.5, 1.0, 2.0),
+        uncovered=(0.5, 0.75, 1.0),
+        **_ALL_WEIGHTS,
+    ),
+    Lever("TF-IDF and dense document scores alone", coverage=(0.0,), lexical=WEIGHTS[1:], dense=(0.25, 0.5, 0.75, 1.0)),
+)
+
+
+def ranking(evidence: object, setting: dict[str, float], keys: list[str]) -> list[str]:
+    ev = evidence  # RankingEvidence
+    n = len(ev.coverage)  # type: ignore[attr-defined]
+    relevance = combine(
+        ev.specific_coverage if setting["specificity"] else ev.coverage,  # type: ignore[attr-defined]
+        ev.precision if ev.precision is not None else np.ones(n),  # type: ignore[attr-defined]
+        ev.lexical, ev.dense, ev.candidates, coverage_weight=setting["coverage"],  # type: ignore[attr-defined]
+        lexical_weight=setting["lexical"], dense_weight=setting["dense"], precision_power=setting["precision"],
+        uncovered=setting["uncovered"], has_skills=ev.has_skills,  # type: ignore[attr-defined]
+    )  # fmt: skip
+    order = ev.candidates[np.lexsort((ev.candidates, -relevance.score[ev.candidates]))][:10]  # type: ignore[attr-defined]
+    return [keys[i] for i in order]
+
+
+def figures(judgments: list[dict[str, int]], runs: list[list[str]]) -> dict[str, float]:
+    pairs = list(zip(judgments, runs, strict=True))
+    return {
+        "ndcg@5": 100 * float(np.mean([graded_ndcg(j, r, 5) for j, r in pairs])),
+        "p@5": 100 * float(np.mean([graded_precision(j, r, 5) for j, r in pairs])),
+        "condensed": 100 * float(np.mean([graded_ndcg(j, r, 5, condensed=True) for j, r in pairs])),
+        "unjudged@5": float(sum(unjudged(j, r, 5) for j, r in pairs)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model-dir", type=Path, required=True)
+    parser.add_argument(
+        "--data", type=Path, default=SHARED / "benchmarks/judged_recommendations/wuzzuf_x_edx_judged.csv"
+    )
+    parser.add_argument("--catalog", type=Path, default=SHARED / "catalogs/edx_courses.csv")
+    parser.add_argument("--postings", type=Path, default=SHARED / "postings/wuzzuf/job_postings_with_id.csv")
+    parser.add_argument("--folds", type=int, default=6, help="cross-validation folds over postings")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    gold = read_graded_pairs(args.data)
+    catalog = load_catalog(args.catalog, mapping=parse_mapping(EDX_MAP))
+    keys, key_of = _keys(catalog, "row")
+    postings = [
+        p for p in iter_postings(args.postings, mapping=WUZZUF_MAPPING) if isinstance(p, Posting) and p.id in gold
+    ]
+    judgments = [{key_of[d]: g for d, g in gold[p.id].items() if d in key_of} for p in postings]
+    texts = [f"{p.title}\n\n{p.text}" if p.title else p.text for p in postings]
+    model = load_index(args.model_dir)
+    in_catalog = {c.id: i for i, c in enumerate(catalog.credentials)}
+    index_keys = [keys[in_catalog[c.id]] for c in model.credentials_]  # the index's credentials, as pair keys
+    print(f"{len(postings)} judged postings; computing the evidence once per posting", file=sys.stderr)
+    evidence = {}
+    blend = model.blender_.settings
+    for text_first in (True, False):
+        model.blender_.settings = replace(blend, text_first=text_first)
+        for language in (True, False):
+            filters = Filters() if language else Filters(language="any")
+            evidence[language, text_first] = [
+                model.evidence(t, title=p.title or None, filters=filters) for t, p in zip(texts, postings, strict=True)
+            ]
+    model.blender_.settings = blend
+    documents = [credential_document(c) for c in catalog.credentials]
+    baselines = {
+        "TF-IDF, posting vs course text": tfidf_ranker(documents),
+        "all-MiniLM-L6-v2, whole posting vs whole course": dense_ranker(resolve_encoder(None), documents),
+    }
+    rows = []
+    for name, rank in baselines.items():
+        runs = [_top(rank(text), keys, 10) for text in texts]
+        rows.append({"system": name, **figures(judgments, runs), "weights": None})
+    folds = np.array_split(np.random.default_rng(0).permutation(len(postings)), args.folds)
+    for lever in LEVERS:
+        grid = lever.grid()
+        per_setting = [
+            [ranking(ev, setting, index_keys) for ev in evidence[lever.language, lever.text_first]] for setting in grid
+        ]
+        scores = np.array(
+            [[graded_ndcg(j, r, 5) for j, r in zip(judgments, runs, strict=True)] for runs in per_setting]
+        )
+        held_out: list[list[str]] = [[] for _ in postings]
+        for fold in folds:
+            train = np.setdiff1d(np.arange(len(postings)), fold)
+            best = int(np.argmax(scores[:, train].mean(axis=1)))
+            for i in fold:
+                held_out[i] = per_setting[best][i]
+        best_all = int(np.argmax(scores.mean(axis=1)))
+        rows.append({"system": lever.name, **figures(judgments, held_out), "weights": grid[best_all],
+                     "in_sample_ndcg@5": 100 * float(scores[best_all].mean())})  # fmt: skip
+    print(f"{'system':62} {'nDCG@5':>7} {'P@5':>6} {'cond.':>6} {'unjudged@5':>10}  weights (all postings)")
+    for row in rows:
+        figures_ = f"{row['ndcg@5']:7.1f} {row['p@5']:6.1f} {row['condensed']:6.1f} {row['unjudged@5']:10.0f}"
+        print(f"{row['system']:62} {figures_}  {row['weights'] or ''}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
