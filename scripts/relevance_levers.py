@@ -37,7 +37,7 @@ from recommender.evaluation.ranking import (
 from recommender.formats.readers import load_catalog
 from recommender.inputs.postings import Posting, iter_postings
 from recommender.inputs.tabular import parse_mapping
-from recommender.matching.engine import credential_document
+from recommender.matching.engine import Settings, credential_document
 from recommender.matching.filters import Filters
 from recommender.matching.scoring import combine
 from recommender.store.index_io import load_index
@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--postings", type=Path, default=SHARED / "postings/wuzzuf/job_postings_with_id.csv")
     parser.add_argument("--folds", type=int, default=6, help="cross-validation folds over postings")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--examples", type=int, default=5, help="postings whose top 5 are printed before / after")
     args = parser.parse_args()
 
     gold = read_graded_pairs(args.data)
@@ -193,6 +194,21 @@ def main() -> None:
         print(f"{row['system']:62} {figures_}  {row['weights'] or ''}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
+    defaults = Settings()  # this code's defaults (the index may have been built with older ones)
+    after = dict(specificity=defaults.specificity, precision=defaults.precision_power,
+                 coverage=defaults.coverage_weight, lexical=defaults.lexical_weight, dense=defaults.dense_weight,
+                 uncovered=defaults.uncovered)  # fmt: skip
+    before = LEVERS[0].grid()[0]
+    titles = {keys[i]: c.title for i, c in enumerate(catalog.credentials)}
+    for i in range(min(args.examples, len(postings))):
+        print(f"\n{postings[i].title} (posting {postings[i].id}); grade in brackets, - = unjudged")
+        for label, setting, ev in (
+            ("before", before, evidence[False, False][i]),
+            ("after", after, evidence[True, True][i]),
+        ):
+            top = ranking(ev, setting, index_keys)[:5]
+            shown = "; ".join(f"{titles[k]} [{judgments[i].get(k, '-')}]" for k in top)
+            print(f"  {label:6} {shown}")
 
 
 if __name__ == "__main__":
