@@ -90,7 +90,8 @@ class ShardStore:
                 number = len(self._shards)
                 self._shards.append(arrays)
                 for row, key in enumerate(keys):
-                    self._rows[bytes(key)] = (number, row)
+                    # numpy's S16 drops trailing zero bytes: pad them back, or 1 key in 256 never hits
+                    self._rows[bytes(key).ljust(_KEY_BYTES, b"\0")] = (number, row)
             if unchecked:
                 logger.warning(
                     "%d cache shards in %s carry no checksum (an older version wrote them): not used, their "
