@@ -26,6 +26,7 @@ def _quiet() -> None:
     logging.disable(logging.NOTSET)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=[t.name for t in TARGETS])
 def test_hostile_inputs_load_or_fail_with_a_clear_error(target, tiny_model: Recommender, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seen: set[str] = set()
@@ -39,6 +40,7 @@ def test_hostile_inputs_load_or_fail_with_a_clear_error(target, tiny_model: Reco
     assert seen <= {"ok"} | {f"error:{name}" for name in ("InvalidInputError", "ArtifactError", "DependencyError")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text", ["", " \n\t ", TEN_MB_LINE, "\u202eSQL\u202c", "\x00" * 1000], ids=["empty", "blank", "10MB", "rtl", "nul"]
 )

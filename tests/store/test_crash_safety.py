@@ -45,6 +45,7 @@ def _answer(model_dir: Path) -> dict:
     return api.query(skills="SQL, Python, dashboards, Scrum", model_dir=model_dir, k=4).to_dict()
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_moment_of_index_leaves_the_previous_index_answering(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -106,6 +107,7 @@ def _rebuild_until(stop: Path, env: dict[str, str], catalogs: tuple[Path, Path],
     return pid
 
 
+@pytest.mark.slow
 def test_queries_during_repeated_rebuilds_all_answer_from_one_complete_index(tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     # Two catalogs with different answers: every query must give exactly one of the two.

@@ -55,6 +55,7 @@ def _assert_disk_full_error(result: subprocess.CompletedProcess[str], where: Pat
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_index_on_a_full_disk_says_so_and_keeps_the_previous_index(small_disk: Path, tmp_path: Path) -> None:
     env = cli_env(tmp_path)  # the embedding cache lies outside the small disk
     catalog = write_catalog(tmp_path / "catalog.jsonl")
@@ -71,6 +72,7 @@ def test_index_on_a_full_disk_says_so_and_keeps_the_previous_index(small_disk: P
     assert query_answer(env, model_dir) == answer
 
 
+@pytest.mark.slow
 def test_score_out_on_a_full_disk_says_so_and_leaves_no_file(small_disk: Path, tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     catalog = write_catalog(tmp_path / "catalog.jsonl")

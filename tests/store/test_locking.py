@@ -6,6 +6,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from recommender.store.locking import index_lock
 
 from .faults import cli_env, command, index_args, live_state, query_answer, run_cli, write_catalog
@@ -32,6 +34,7 @@ def test_the_lock_is_reentrant_and_refuses_a_second_holder_without_waiting(tmp_p
         pass
 
 
+@pytest.mark.slow
 def test_a_second_index_waits_for_the_first_and_no_wait_fails_at_once(tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     catalog = write_catalog(tmp_path / "catalog.jsonl")
@@ -56,6 +59,7 @@ def test_a_second_index_waits_for_the_first_and_no_wait_fails_at_once(tmp_path: 
     assert state["temporary"] == [] and state["versions"] == [state["version"]]
 
 
+@pytest.mark.slow
 def test_two_index_runs_started_together_end_in_one_complete_index(tmp_path: Path) -> None:
     env = cli_env(tmp_path)
     catalog = write_catalog(tmp_path / "catalog.jsonl")
