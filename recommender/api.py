@@ -203,8 +203,8 @@ def _embedded_inputs() -> tuple[Path, Path]:
 
 def _needs_default_build(model_dir: Path) -> bool:
     """True when the default model dir has no index, or one built from an older embedded catalog."""
-    if not model_dir.exists() or not any(model_dir.iterdir()):
-        return True
+    if not model_dir.exists() or not any(not p.name.startswith(".") for p in model_dir.iterdir()):
+        return True  # nothing there, or only what a killed build left (a lock file, a temporary folder)
     if not (model_dir / CURRENT).exists() and not (model_dir / MANIFEST).exists():
         return False  # not an index: let resolve_version report it rather than overwrite the folder
     try:

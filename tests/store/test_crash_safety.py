@@ -166,3 +166,24 @@ def test_a_failure_in_each_phase_of_the_write_leaves_the_old_index_live(
     new = artifacts.write_index(model_dir, {"a": np.zeros(3)}, {"doc": {"x": 3}}, {"counts": {}})
     assert artifacts.load_document(artifacts.resolve_version(model_dir), "doc") == {"x": 3}
     assert sorted(p.name for p in model_dir.iterdir() if p.name != ".lock") == sorted(["CURRENT", old.name, new.name])
+
+
+@pytest.mark.slow
+def test_a_killed_score_leaves_only_a_file_marked_incomplete(tmp_path: Path) -> None:
+    env = cli_env(tmp_path)
+    model_dir = tmp_path / "index"
+    assert run_cli(env, *index_args(write_catalog(tmp_path / "catalog.jsonl"), model_dir)).returncode == 0
+    postings = tmp_path / "postings.jsonl"
+    rows = (json.dumps({"id": f"p{i}", "title": "Analyst", "text": f"SQL report {i}. Tableau dashboard {i}."})
+            for i in range(200_000))  # fmt: skip
+    postings.write_text("\n".join(rows), encoding="utf-8")
+    out = tmp_path / "out" / "scores.jsonl"
+    pid = fork_cli(env, "score", postings, "--model-dir", model_dir, "--out", out, "-k", "2")
+    deadline = time.monotonic() + 300  # only stops a broken test from hanging
+    while not any(p.stat().st_size > 0 for p in out.parent.glob(".scores.jsonl.*.incomplete")):
+        assert time.monotonic() < deadline, "score never started writing"
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    assert exit_status(pid) == -signal.SIGKILL
+    left = [p.name for p in out.parent.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".scores.jsonl.") and left[0].endswith(".incomplete"), left
