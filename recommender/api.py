@@ -34,6 +34,7 @@ from .skills.occupations import OCCUPATIONS_FILE, RELATIONS_FILE, find_occupatio
 from .skills.results import SkillMatch
 from .store.artifacts import CURRENT, MANIFEST, atomic_text_file, file_sha256, read_manifest, resolve_version
 from .store.index_io import load_index, save_index
+from .store.locking import index_lock
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ def build_index(
     use_cache: bool = True,
     occupations: str | Path | None = None,
     use_occupations: bool = True,
+    wait: bool = True,
 ) -> IndexSummary:
     """Load a catalog (and a vocabulary), profile it, and write the index atomically.
 
@@ -91,9 +93,44 @@ def build_index(
     ``catalog_language`` picks the language of a standard catalog's language maps (CTDL, ELM).
     ESCO occupations (``occupations``, or the ESCO ``taxonomy`` folder when it holds
     ``occupations_en.csv``; ``use_occupations=False`` turns this off) join role profiles.
+
+    One run at a time writes to ``model_dir``: a second one waits for the first (logging that it
+    does), or raises :class:`ArtifactError` at once with ``wait=False``.
     """
     started = time.perf_counter()
     model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    if model_dir.is_file():
+        raise InvalidInputError(f"--model-dir {model_dir} is a file; give a folder for the index")
+    with index_lock(model_dir, wait=wait):
+        return _build_index_locked(
+            catalog, model_dir, started, mapping=mapping, taxonomy=taxonomy, encoder=encoder, delimiter=delimiter,
+            encoding=encoding, file_format=file_format, strict=strict, settings=settings, progress=progress,
+            embedded=embedded, catalog_language=catalog_language, cache_dir=cache_dir, use_cache=use_cache,
+            occupations=occupations, use_occupations=use_occupations,
+        )  # fmt: skip
+
+
+def _build_index_locked(
+    catalog: str | Path,
+    model_dir: Path,
+    started: float,
+    *,
+    mapping: Sequence[str],
+    taxonomy: str | Path | None,
+    encoder: str | None,
+    delimiter: str | None,
+    encoding: str,
+    file_format: str | None,
+    strict: bool,
+    settings: Settings | None,
+    progress: bool,
+    embedded: bool,
+    catalog_language: str,
+    cache_dir: str | Path | None,
+    use_cache: bool,
+    occupations: str | Path | None,
+    use_occupations: bool,
+) -> IndexSummary:
     fields = parse_mapping(mapping, known_fields=CATALOG_FIELDS) if mapping else None
     loaded = load_catalog(
         catalog, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format, strict=strict,
@@ -166,8 +203,8 @@ def _embedded_inputs() -> tuple[Path, Path]:
 
 def _needs_default_build(model_dir: Path) -> bool:
     """True when the default model dir has no index, or one built from an older embedded catalog."""
-    if not model_dir.exists() or not any(model_dir.iterdir()):
-        return True
+    if not model_dir.exists() or not any(not p.name.startswith(".") for p in model_dir.iterdir()):
+        return True  # nothing there, or only what a killed build left (a lock file, a temporary folder)
     if not (model_dir / CURRENT).exists() and not (model_dir / MANIFEST).exists():
         return False  # not an index: let resolve_version report it rather than overwrite the folder
     try:
@@ -199,7 +236,24 @@ def open_index(model_dir: str | Path | None = None, *, progress: bool = False) -
     if path.resolve() == default_model_dir().resolve() and _needs_default_build(path):
         logger.warning("building the default index from the embedded catalog in %s (first run only)", path)
         build_default_index(path, progress=progress)
-    return load_index(path)
+    return _load_live(path)
+
+
+def _load_live(path: Path) -> Recommender:
+    """Load the live index; when a rebuild swapped it out (and removed it) while it was being read, load the new one.
+
+    Each version folder is immutable, so whatever is returned comes from one complete index.
+    """
+    retries = 4
+    while True:
+        live = resolve_version(path)
+        try:
+            return load_index(path)
+        except ArtifactError:
+            if retries == 0 or resolve_version(path) == live:
+                raise
+            retries -= 1
+            logger.info("the index in %s was replaced while loading; loading the new one", path)
 
 
 def query(

@@ -21,3 +21,7 @@ class NotFittedError(RecommenderError):
 
 class DependencyError(RecommenderError, ImportError):
     """An optional dependency or model needed for this call is not installed."""
+
+
+class DiskFullError(RecommenderError, OSError):
+    """A write ran out of space; the message names where, and nothing half-written was left in place."""

@@ -60,15 +60,24 @@ def index(
     no_occupations: Annotated[
         bool, typer.Option("--no-occupations", help="Build role profiles from the text alone.")
     ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option(
+            "--no-wait", help="Fail at once when another index run is writing to --model-dir, instead of waiting."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
-    """Build (or replace, atomically) an index from a catalog and a skill vocabulary."""
+    """Build (or replace, atomically) an index from a catalog and a skill vocabulary.
+
+    One run at a time writes to a model dir: a second one waits for the first (and says so on stderr).
+    """
     setup_logging(verbose)
     summary = api.build_index(
         catalog, model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder,
         delimiter=delimiter, encoding=encoding, strict=strict, progress=True, file_format=catalog_format,
-        catalog_language=lang, occupations=occupations, use_occupations=not no_occupations,
+        catalog_language=lang, occupations=occupations, use_occupations=not no_occupations, wait=not no_wait,
     )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))

@@ -3,15 +3,24 @@
 Re-indexing a catalog after a few edits, or indexing a second catalog against the same taxonomy,
 then encodes, and matches against the vocabulary, only the texts it has not seen. Entries live in
 append-only shards (``keys-N.npy`` of 16-byte text hashes beside one ``<array>-N.npy`` per stored
-array) under one folder per encoder fingerprint; a shard is written to temporary names and renamed,
-keys last, so a crash never leaves a half-written shard that a later run would trust.
+array) under one folder per encoder fingerprint; a shard is written to temporary names, synced and
+renamed, its checksums (``sums-N.json``: size and sha256 of every file) next and its keys last, so a
+crash never leaves a half-written shard that a later run would trust, and a reader (another process
+included) sees a shard whole or not at all. Shard files are never modified once renamed.
+
+Every shard is verified on read: a truncated, zero-filled or bit-flipped file fails its checksum,
+is logged once and deleted, and its entries are recomputed and written again by the caller. Shards
+without checksums (written before they existed) are not used: their entries are recomputed into new,
+checksummed shards (the old files are left alone, for other installations that share the folder).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_DIR_ENV = "RECOMMENDER_CACHE_DIR"
 _KEY_BYTES = 16
+_STALE_SECONDS = 3600  # a temporary shard file older than this belongs to a killed run
 
 
 def default_cache_dir() -> Path:
@@ -35,8 +45,23 @@ def text_key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=_KEY_BYTES).digest()
 
 
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _save_synced(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 class ShardStore:
-    """Rows of named arrays keyed by 16-byte keys, kept in append-only ``.npy`` shards in ``folder``."""
+    """Rows of named arrays keyed by 16-byte keys, kept in append-only, checksummed ``.npy`` shards in ``folder``."""
 
     def __init__(self, folder: Path, arrays: Sequence[str]) -> None:
         self.folder = folder
@@ -44,28 +69,77 @@ class ShardStore:
         self._rows: dict[bytes, tuple[int, int]] | None = None
         self._shards: list[tuple[np.ndarray, ...]] = []
 
+    def _files(self, name: str) -> dict[str, Path]:
+        """The files of shard ``name``: one per array, then the keys."""
+        return {prefix: self.folder / f"{prefix}-{name}.npy" for prefix in (*self.arrays, "keys")}
+
     def rows(self) -> dict[bytes, tuple[int, int]]:
-        """Key → (shard, row), reading the shards on first use; unreadable shards are skipped."""
+        """Key → (shard, row), reading and verifying the shards on first use; damaged shards are dropped."""
         if self._rows is None:
             self._rows = {}
+            unchecked = 0
             for keys_path in sorted(self.folder.glob("keys-*.npy")):
-                try:
-                    keys = np.load(keys_path, allow_pickle=False)
-                    shard = tuple(
-                        np.load(keys_path.with_name(keys_path.name.replace("keys-", f"{name}-")), mmap_mode="r")
-                        for name in self.arrays
-                    )
-                except (OSError, ValueError):
-                    logger.warning("ignoring unreadable cache shard %s", keys_path)
+                name = keys_path.name[len("keys-") : -len(".npy")]
+                if not (self.folder / f"sums-{name}.json").exists():
+                    unchecked += 1
                     continue
-                if any(len(array) != len(keys) for array in shard):
-                    logger.warning("ignoring inconsistent cache shard %s", keys_path)
+                shard = self._read_shard(name)
+                if shard is None:
                     continue
+                keys, arrays = shard
                 number = len(self._shards)
-                self._shards.append(shard)
+                self._shards.append(arrays)
                 for row, key in enumerate(keys):
-                    self._rows[bytes(key)] = (number, row)
+                    # numpy's S16 drops trailing zero bytes: pad them back, or 1 key in 256 never hits
+                    self._rows[bytes(key).ljust(_KEY_BYTES, b"\0")] = (number, row)
+            if unchecked:
+                logger.warning(
+                    "%d cache shards in %s carry no checksum (an older version wrote them): not used, their "
+                    "entries are recomputed; delete those keys-*.npy files once no older version shares the folder",
+                    unchecked, self.folder,
+                )  # fmt: skip
+            self._remove_stale_temporaries()
         return self._rows
+
+    def _read_shard(self, name: str) -> tuple[np.ndarray, tuple[np.ndarray, ...]] | None:
+        """The keys and arrays of shard ``name`` if every file matches its checksum; else log, delete, None."""
+        files = self._files(name)
+        sums_path = self.folder / f"sums-{name}.json"
+        try:
+            sums = json.loads(sums_path.read_text(encoding="utf-8"))["files"]
+            for path in files.values():
+                expected = sums[path.name]
+                if path.stat().st_size != expected["bytes"]:
+                    raise ValueError(f"{path.name} has {path.stat().st_size} bytes, not {expected['bytes']}")
+                if _sha256(path) != expected["sha256"]:
+                    raise ValueError(f"{path.name} does not match its checksum")
+            keys = np.load(files["keys"], allow_pickle=False)
+            arrays = tuple(np.load(files[prefix], mmap_mode="r", allow_pickle=False) for prefix in self.arrays)
+            if any(len(array) != len(keys) for array in arrays):
+                raise ValueError("its arrays differ in length")
+        except FileNotFoundError as exc:
+            if not files["keys"].exists():  # deleted meanwhile by a process that found it damaged
+                return None
+            problem = f"{Path(exc.filename or '?').name} is missing"
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problem = str(exc)
+        else:
+            return keys, arrays
+        logger.warning("cache shard %s in %s is damaged (%s): deleted; its entries are recomputed", name, self.folder,
+                       problem)  # fmt: skip
+        for path in (files["keys"], sums_path, *files.values()):  # keys first: readers stop seeing it at once
+            path.unlink(missing_ok=True)
+        return None
+
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files that killed runs left (older than an hour: no live writer takes that long)."""
+        cutoff = time.time() - _STALE_SECONDS
+        for path in self.folder.glob(".*-*.*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:
+                continue
 
     def add(self, keys: Sequence[bytes], *arrays: np.ndarray) -> None:
         """Keep rows for ``keys`` (in memory at once, on disk when the folder is writable)."""
@@ -75,15 +149,35 @@ class ShardStore:
         for row, key in enumerate(keys):
             rows[key] = (number, row)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            name = uuid.uuid4().hex[:12]
-            named = [*zip(self.arrays, arrays, strict=True), ("keys", np.array(list(keys), dtype=f"S{_KEY_BYTES}"))]
-            for prefix, array in named:
-                temporary = self.folder / f".{prefix}-{name}.npy"
-                np.save(temporary, array, allow_pickle=False)
-                os.replace(temporary, self.folder / f"{prefix}-{name}.npy")
-        except OSError as exc:  # a read-only cache must not break indexing
+            self._write_shard(keys, arrays)
+        except OSError as exc:  # a read-only or full disk must not break indexing: the cache only saves time
             logger.warning("could not write the cache in %s: %s", self.folder, exc)
+
+    def _write_shard(self, keys: Sequence[bytes], arrays: Sequence[np.ndarray]) -> None:
+        """Arrays, then checksums, then keys, each synced to a temporary name and renamed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex[:12]
+        files = self._files(name)
+        values = {**dict(zip(self.arrays, arrays, strict=True)), "keys": np.array(list(keys), dtype=f"S{_KEY_BYTES}")}
+        temporaries = {prefix: self.folder / f".{prefix}-{name}.npy" for prefix in files}
+        sums_temporary = self.folder / f".sums-{name}.json"
+        try:
+            sums = {}
+            for prefix, temporary in temporaries.items():
+                _save_synced(temporary, np.ascontiguousarray(values[prefix]))
+                sums[files[prefix].name] = {"bytes": temporary.stat().st_size, "sha256": _sha256(temporary)}
+            for prefix in self.arrays:
+                os.replace(temporaries[prefix], files[prefix])
+            with sums_temporary.open("w", encoding="utf-8") as handle:
+                json.dump({"files": sums}, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(sums_temporary, self.folder / f"sums-{name}.json")
+            os.replace(temporaries["keys"], files["keys"])
+        except BaseException:  # the keys were not published, so no reader can have used any of these
+            for path in (*temporaries.values(), sums_temporary, *files.values(), self.folder / f"sums-{name}.json"):
+                path.unlink(missing_ok=True)
+            raise
 
     def get(self, keys: Sequence[bytes]) -> tuple[np.ndarray, ...]:
         """The stored rows of ``keys`` (all present), one array per name."""

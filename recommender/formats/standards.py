@@ -78,7 +78,7 @@ def _read_items(path: Path, encoding: str) -> tuple[list[tuple[int, Any]], list[
         raise InvalidInputError(f"{path} is not valid {encoding} (byte {exc.start}); re-save it as UTF-8") from exc
     try:
         return list(top_items(json.loads(text))), []
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's stack
         whole_error = exc
     items: list[tuple[int, Any]] = []
     problems: list[SkippedRow] = []
@@ -86,7 +86,7 @@ def _read_items(path: Path, encoding: str) -> tuple[list[tuple[int, Any]], list[
         if line.strip():
             try:
                 items.append((number, json.loads(line)))
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 problems.append(SkippedRow(number, f"line {number} is not valid JSON ({exc})"))
     if not items:
         raise InvalidInputError(f"{path} is not valid JSON ({whole_error}); fix the document")

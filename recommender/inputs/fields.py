@@ -167,7 +167,7 @@ def parse_hours(value: Any) -> float | None:
     if isinstance(value, bool) or is_missing(value):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) and value >= 0 else None
+        return _non_negative(value)
     text = str(value).translate(_DASHES).strip()
     try:
         number = float(text)
@@ -194,6 +194,15 @@ def parse_hours(value: Any) -> float | None:
     return round(hours * weeks / rate_weeks, 4)
 
 
+def _non_negative(value: int | float) -> float | None:
+    """``value`` as a float when finite and not negative, else None (JSON integers beyond a float's range too)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
 def _to_number(text: str) -> float:
     if "," in text and "." not in text and re.fullmatch(r"\d+,\d{1,2}", text):
         return float(text.replace(",", "."))  # a decimal comma: "30,50"
@@ -210,7 +219,7 @@ def parse_cost(value: Any) -> tuple[float | None, str]:
     if isinstance(value, bool) or is_missing(value):
         return None, ""
     if isinstance(value, (int, float)):
-        return (float(value), "") if math.isfinite(value) and value >= 0 else (None, "")
+        return _non_negative(value), ""
     text = str(value).strip()
     for match in _AMOUNT.finditer(text):
         code = match.group("code1") or match.group("code2")

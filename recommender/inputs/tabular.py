@@ -190,7 +190,7 @@ def _jsonl_records(path: Path, encoding: str) -> Iterator[Record]:
             continue
         try:
             value = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's stack
             msg = f"{path}: line {line} is not valid JSON ({exc}); write one JSON object per line"
             raise InvalidInputError(msg) from None
         if not isinstance(value, dict):
@@ -207,7 +207,7 @@ def _json_records(path: Path, encoding: str) -> Iterator[Record]:
         raise _decode_error(path, encoding, data[: exc.start].count(b"\n") + 1, exc) from None
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's stack
         msg = f"{path} is not valid JSON ({exc}); fix it, or pass --format jsonl if it has one object per line"
         raise InvalidInputError(msg) from None
     if isinstance(value, dict):

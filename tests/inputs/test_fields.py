@@ -117,3 +117,9 @@ def test_truncate_text_cuts_at_a_word_boundary() -> None:
     assert truncate_text(text, 100) == text
     assert truncate_text(text, 13) == "alpha beta"
     assert truncate_text("x" * 30, 10) == "x" * 10  # no boundary nearby: a hard cut
+
+
+def test_json_integers_beyond_a_float_are_unknown_amounts() -> None:
+    """Found by scripts/fuzz.py: ``{"cost": 1e400 as an integer}`` raised OverflowError."""
+    assert parse_cost(10**400) == (None, "")
+    assert parse_hours(-(10**400)) is None and parse_hours(10**400) is None
