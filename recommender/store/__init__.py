@@ -3,5 +3,6 @@
 - ``artifacts``: version folders beside a ``CURRENT`` pointer, manifests with checksums, verified reads
   (``write_index``, ``resolve_version``, ``read_manifest``, ``verify_files``, ``load_array``,
   ``load_document``, ``file_sha256``, ``atomic_text_file``).
-- ``index_io``: a fitted ``Recommender`` to and from an index folder (``save_index``, ``load_index``).
+- ``index_io``: a fitted ``Recommender`` to and from an index folder (``save_index``, ``load_index``), with the
+  query-time tables built at index time so that loading does not rebuild them.
 """

@@ -15,6 +15,7 @@ lookup (``form_names``). An index without them still loads, rebuilding them as b
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,7 @@ def _query_tables(model: Recommender, arrays: dict[str, Any], documents: dict[st
     if not same:
         arrays["form_units"] = units
     documents["form_matcher"] = extractor.form_matcher().tables()
-    documents["form_names"] = model.vocabulary_.surface_form_tables()[2]
+    documents["form_names"] = dict(model.vocabulary_.surface_form_tables()[2])
     return {"form_units": "form_embeddings" if same else "form_units", "form_matcher": "form_matcher",
             "form_names": "form_names"}  # fmt: skip
 
@@ -114,7 +115,8 @@ def _load_extractor(version: Path, manifest: dict[str, Any], settings: Settings,
         return settings.new_extractor().fit(vocabulary, encoder, form_embeddings=form_embeddings, reference=False)
     try:
         forms, positions = load_document(version, "forms"), load_array(version, "form_skill")
-        vocabulary.preload_surface_forms(forms, positions, load_document(version, tables["form_names"]))
+        names = _LazyMapping(functools.partial(load_document, version, tables["form_names"]))
+        vocabulary.preload_surface_forms(forms, positions, names)
         matcher = FormMatcher.from_tables(load_document(version, tables["form_matcher"]))
         units = form_embeddings if tables["form_units"] == "form_embeddings" else None
         units = units if units is not None else load_array(version, tables["form_units"], mmap=True)
@@ -123,6 +125,28 @@ def _load_extractor(version: Path, manifest: dict[str, Any], settings: Settings,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"index at {version} has unreadable query tables ({exc!r}); rebuild it") from exc
+
+
+class _LazyMapping(Mapping[str, int]):
+    """A saved JSON object read on first use: the name lookup serves skill lists, not text queries."""
+
+    def __init__(self, read: Callable[[], dict[str, int]]) -> None:
+        self._read = read
+        self._data: dict[str, int] | None = None
+
+    def _loaded(self) -> dict[str, int]:
+        if self._data is None:
+            self._data = self._read()
+        return self._data
+
+    def __getitem__(self, key: str) -> int:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Recommender:
