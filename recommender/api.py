@@ -11,30 +11,25 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+# Only what opening an index and answering a query needs is imported here: a cold `recommender query`
+# pays for every module it imports (docs/performance.md). Building, scoring, planning and exporting
+# import their modules inside the functions below.
 from .defaults import CATALOG_FILE, SKILLS_FILE, default_model_dir, embedded_data_dir
-from .encoders.cache import CachedEncoder
-from .encoders.load import load_encoder
-from .encoders.trained import calibrated_settings, default_encoder_for
 from .errors import ArtifactError, InvalidInputError
-from .formats.export import AlignmentExport
-from .formats.readers import load_catalog
-from .inputs.catalog import CATALOG_FIELDS
-from .inputs.postings import iter_postings
-from .inputs.tabular import parse_mapping
-from .inputs.taxonomy import Vocabulary, load_taxonomy
-from .matching.batch import ScoreSummary, score_postings
 from .matching.engine import Recommender, Settings
 from .matching.filters import Filters
-from .matching.results import QueryResult
-from .planning.pathway import build_plan
-from .planning.results import Budget, PlanResult
-from .skills.occupations import OCCUPATIONS_FILE, RELATIONS_FILE, find_occupations_folder, load_occupations
-from .skills.results import SkillMatch
 from .store.artifacts import CURRENT, MANIFEST, atomic_text_file, file_sha256, read_manifest, resolve_version
-from .store.index_io import load_index, save_index
-from .store.locking import index_lock
+from .store.index_io import load_index
+
+if TYPE_CHECKING:
+    from .formats.export import AlignmentExport
+    from .inputs.taxonomy import Vocabulary
+    from .matching.batch import ScoreSummary
+    from .matching.results import QueryResult
+    from .planning.results import PlanResult
+    from .skills.results import SkillMatch
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +92,8 @@ def build_index(
     One run at a time writes to ``model_dir``: a second one waits for the first (logging that it
     does), or raises :class:`ArtifactError` at once with ``wait=False``.
     """
+    from .store.locking import index_lock
+
     started = time.perf_counter()
     model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
     if model_dir.is_file():
@@ -131,6 +128,16 @@ def _build_index_locked(
     occupations: str | Path | None,
     use_occupations: bool,
 ) -> IndexSummary:
+    from .encoders.cache import CachedEncoder
+    from .encoders.load import load_encoder
+    from .encoders.trained import calibrated_settings, default_encoder_for
+    from .formats.readers import load_catalog
+    from .inputs.catalog import CATALOG_FIELDS
+    from .inputs.tabular import parse_mapping
+    from .inputs.taxonomy import load_taxonomy
+    from .skills.occupations import OCCUPATIONS_FILE, RELATIONS_FILE, load_occupations
+    from .store.index_io import save_index
+
     fields = parse_mapping(mapping, known_fields=CATALOG_FIELDS) if mapping else None
     loaded = load_catalog(
         catalog, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format, strict=strict,
@@ -181,6 +188,8 @@ def _occupations_folder(
     occupations: str | Path | None, taxonomy: str | Path | None, vocabulary: Vocabulary | None
 ) -> Path | None:
     """The ESCO folder whose occupations join role profiles: given, or beside an ESCO taxonomy."""
+    from .skills.occupations import OCCUPATIONS_FILE, RELATIONS_FILE, find_occupations_folder
+
     if occupations is not None:
         folder = find_occupations_folder(occupations)
         if folder is None:
@@ -298,6 +307,9 @@ def score_file(
     The index, ``k`` and the postings file's columns are checked before ``on_start`` is called
     and before anything is written.
     """
+    from .inputs.postings import iter_postings
+    from .inputs.tabular import parse_mapping
+
     model = open_index(model_dir, progress=progress)
     model._check_k(k)
     fields = parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None
@@ -317,6 +329,8 @@ def _write_scores(
     on_start: Callable[[], None] | None,
     on_row: Callable[[], None] | None,
 ) -> ScoreSummary:
+    from .matching.batch import ScoreSummary, score_postings
+
     if on_start is not None:
         on_start()
     summary = ScoreSummary()
@@ -345,6 +359,9 @@ def plan(
     Ordered steps (prerequisites first, then by level), totals, the skills the plan leaves
     uncovered and the curriculum gap (skills no credential in the catalog covers).
     """
+    from .planning.pathway import build_plan
+    from .planning.results import Budget
+
     model = open_index(model_dir, progress=progress)
     budget = Budget(max_hours, max_cost, max_credentials)
     return build_plan(
@@ -405,6 +422,7 @@ def evaluate_skills(
     (``labels``, ``all``, ``hybrid``, ``both`` = labels and all, ``every`` = the three)."""
     from .evaluation.evaluate import FORM_SETTINGS
     from .evaluation.evaluate import evaluate_skills as run
+    from .inputs.taxonomy import load_taxonomy
 
     chosen = {"both": ["labels", "all"], "every": list(FORM_SETTINGS)}.get(forms, [forms])
     vocabulary = load_taxonomy(taxonomy)
@@ -455,6 +473,8 @@ def evaluate_ranking(
     baselines in one run: nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5."""
     from .evaluation.ranking import SYSTEMS
     from .evaluation.ranking import evaluate_ranking as run
+    from .inputs.catalog import CATALOG_FIELDS
+    from .inputs.tabular import parse_mapping
 
     catalog_fields = parse_mapping(catalog_mapping, known_fields=CATALOG_FIELDS) if catalog_mapping else None
     posting_fields = parse_mapping(posting_mapping, known_fields=POSTING_FIELDS) if posting_mapping else None

@@ -1,7 +1,7 @@
 """Speed and scale figures, each beside its baseline, measured side by side in one run.
 
     python scripts/bench.py all --out bench.json            # every section below, in order
-    python scripts/bench.py cold [--model-dir models/default] [--runs 7]
+    python scripts/bench.py cold [--model-dir models/default] [--runs 7] [--esco-dir models/edx [--esco-baseline DIR]]
     python scripts/bench.py batch [--model-dir models/default]
     python scripts/bench.py incremental [--cold-seconds S]
     python scripts/bench.py static --cache-dir DIR           # DIR: an embedding cache holding ESCO's forms
@@ -39,32 +39,54 @@ def say(message: str) -> None:
 
 
 # ---------------------------------------------------------------- 1. cold query
-def cold(model_dir: str, runs: int) -> dict[str, Any]:
+REBUILT = """
+import sys
+from recommender.store import index_io
+load_extractor = index_io._load_extractor
+# As an index without saved query tables loads: every table rebuilt from the vocabulary.
+index_io._load_extractor = lambda version, manifest, *rest: load_extractor(
+    version, {key: value for key, value in manifest.items() if key != 'query_tables'}, *rest)
+model = index_io.load_index(sys.argv[1])
+result = {'answer': model.recommend(sys.argv[2], k=10).to_dict()}
+"""
+
+
+def cold(model_dir: str, runs: int, esco_dir: str | None = None, esco_baseline: str | None = None) -> dict[str, Any]:
     """`recommender query "<150 words>" -k 10` in fresh processes: fast path vs the plain path
-    (sentence-transformers, scikit-learn, every checksum re-hashed)."""
+    (sentence-transformers, scikit-learn, every checksum re-hashed); with ``esco_dir``, also the same
+    query on an ESCO index, beside ``esco_baseline`` (an index of the embedded catalog built with the
+    ESCO index's encoder; default ``model_dir``), every kind alternating in each round."""
     from recommender.store.artifacts import STAMP, resolve_version
 
     WORK.mkdir(parents=True, exist_ok=True)
-    command = [CLI, "query", benchlib.JOB_DESCRIPTION, "-k", "10", "--model-dir", model_dir]
-    assert benchlib.run(command)["rc"] == 0  # builds the default index on first use
+
+    def command(folder: str) -> list[str]:
+        return [CLI, "query", benchlib.JOB_DESCRIPTION, "-k", "10", "--model-dir", folder]
+
+    assert benchlib.run(command(model_dir))["rc"] == 0  # builds the default index on first use
     stamp = resolve_version(model_dir) / STAMP
-    fast, plain = [], []
+    folders = {"fast": model_dir, "plain": model_dir}
+    if esco_dir:
+        folders["esco"] = esco_dir
+        if esco_baseline:
+            folders["baseline"] = esco_baseline
+    times: dict[str, list[dict[str, Any]]] = {kind: [] for kind in folders}
+    kinds = list(folders)
     for i in range(runs):
-        for kind in ("fast", "plain") if i % 2 == 0 else ("plain", "fast"):
+        for kind in kinds[i % len(kinds) :] + kinds[: i % len(kinds)]:
             if kind == "plain":
                 stamp.unlink(missing_ok=True)  # the plain path re-hashes every file
-            outcome = benchlib.run(command, env=PLAIN if kind == "plain" else None)
+            outcome = benchlib.run(command(folders[kind]), env=PLAIN if kind == "plain" else None)
             assert outcome["rc"] == 0, outcome["stderr"]
-            (fast if kind == "fast" else plain).append(outcome)
+            times[kind].append(outcome)
+        say(f"[{benchlib.load_note()}] cold: round {i + 1} of {runs}")
+    fast, plain = times["fast"], times["plain"]
     ratios = [f["wall"] / p["wall"] for f, p in zip(fast, plain, strict=True)]
     answers = []
     for env in (None, PLAIN):
-        with (WORK / "answer.json").open("w+") as handle:
-            benchlib.run([*command, "--format", "json"], env=env, stdout=handle)
-            handle.seek(0)
-            answers.append(json.load(handle))
+        answers.append(_answer(command(model_dir), env))
     fast_answer, plain_answer = ([(r["id"], r["score"]) for r in a["recommendations"]] for a in answers)
-    return {
+    result = {
         "same_ranking_as_plain": [i for i, _ in fast_answer] == [i for i, _ in plain_answer],
         "max_score_difference": max(abs(a[1] - b[1]) for a, b in zip(fast_answer, plain_answer, strict=True)),
         "model_dir": model_dir,
@@ -76,9 +98,45 @@ def cold(model_dir: str, runs: int) -> dict[str, Any]:
         "median_pair_ratio": benchlib.median(ratios),
         "fast_cpu_median_s": benchlib.median([r["cpu"] for r in fast]),
         "plain_cpu_median_s": benchlib.median([r["cpu"] for r in plain]),
+        "cpu_ratio_of_medians": benchlib.median([r["cpu"] for r in fast]) / benchlib.median([r["cpu"] for r in plain]),
         "fast_peak_mb": benchlib.median([r["peak_mb"] for r in fast]),
         "plain_peak_mb": benchlib.median([r["peak_mb"] for r in plain]),
-        "load": benchlib.load_note(),
+    }
+    if esco_dir:
+        result["esco"] = _esco_versus_embedded(times, command(esco_dir), esco_dir, esco_baseline or model_dir)
+    result["load"] = benchlib.load_note()
+    return result
+
+
+def _answer(command: list[str], env: dict[str, str] | None) -> dict[str, Any]:
+    with (WORK / "answer.json").open("w+") as handle:
+        benchlib.run([*command, "--format", "json"], env=env, stdout=handle)
+        handle.seek(0)
+        return json.load(handle)  # type: ignore[no-any-return]
+
+
+def _esco_versus_embedded(
+    times: dict[str, list[dict[str, Any]]], command: list[str], esco_dir: str, baseline_dir: str
+) -> dict[str, Any]:
+    """The ESCO index's cold query over the embedded one's, and its answer against tables rebuilt from scratch."""
+    esco, baseline = times["esco"], times.get("baseline", times["fast"])
+    wall = {kind: benchlib.median([r["wall"] for r in runs]) for kind, runs in (("esco", esco), ("base", baseline))}
+    cpu = {kind: benchlib.median([r["cpu"] for r in runs]) for kind, runs in (("esco", esco), ("base", baseline))}
+    rebuilt = benchlib.run_measured(REBUILT, esco_dir, benchlib.JOB_DESCRIPTION)["answer"]
+    return {
+        "esco_dir": esco_dir,
+        "baseline_dir": baseline_dir,
+        "esco_median_s": wall["esco"],
+        "baseline_median_s": wall["base"],
+        "esco_runs_s": [round(r["wall"], 3) for r in esco],
+        "baseline_runs_s": [round(r["wall"], 3) for r in baseline],
+        "esco_over_baseline": wall["esco"] / wall["base"],
+        "median_pair_ratio": benchlib.median([e["wall"] / b["wall"] for e, b in zip(esco, baseline, strict=True)]),
+        "esco_cpu_median_s": cpu["esco"],
+        "baseline_cpu_median_s": cpu["base"],
+        "cpu_esco_over_baseline": cpu["esco"] / cpu["base"],
+        "esco_peak_mb": benchlib.median([r["peak_mb"] for r in esco]),
+        "same_answer_as_tables_rebuilt": _answer(command, None) == rebuilt,
     }
 
 
@@ -335,6 +393,10 @@ def main() -> None:
     parser.add_argument("section", choices=["all", "cold", "batch", "incremental", "incremental-embedded", "static"])
     parser.add_argument("--model-dir", default="models/default")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--esco-dir", default=None, help="cold: also query this ESCO index, beside the embedded one.")
+    parser.add_argument(
+        "--esco-baseline", default=None, help="cold: the embedded catalog indexed with the ESCO index's encoder."
+    )
     parser.add_argument("--batch-runs", type=int, default=2)
     parser.add_argument("--single-step", type=int, default=10, help="Time the single-query path on every Nth posting.")
     parser.add_argument("--memory", action="store_true", help="Also score the postings three times over.")
@@ -352,7 +414,7 @@ def main() -> None:
     for section in sections:
         say(f"[{benchlib.load_note()}] {section} ...")
         if section == "cold":
-            value = cold(args.model_dir, args.runs)
+            value = cold(args.model_dir, args.runs, args.esco_dir, args.esco_baseline)
         elif section == "batch":
             value = batch(args.model_dir, args.batch_runs, args.single_step, args.memory)
         elif section == "incremental":

@@ -13,7 +13,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -97,7 +97,7 @@ class Vocabulary:
         return {skill.id: i for i, skill in enumerate(self.skills)}
 
     @cached_property
-    def _forms(self) -> tuple[list[str], np.ndarray, dict[str, int]]:
+    def _forms(self) -> tuple[list[str], np.ndarray, Mapping[str, int]]:
         forms: list[str] = []
         positions: list[int] = []
         # A name that is one skill's label and another's alias means the labelled skill.
@@ -113,6 +113,18 @@ class Vocabulary:
                     positions.append(i)
                     (aliases if rank else labels).setdefault(key, i)
         return forms, np.asarray(positions, dtype=np.int32), {**aliases, **labels}
+
+    def surface_form_tables(self) -> tuple[list[str], np.ndarray, Mapping[str, int]]:
+        """Every surface form, each one's skill position, and the ``lookup`` table of normalised names
+        (saved beside an index, so that loading it need not normalise every form again)."""
+        return self._forms
+
+    def preload_surface_forms(self, forms: list[str], positions: np.ndarray, names: dict[str, int]) -> Vocabulary:
+        """Take ``surface_form_tables()`` saved earlier for this very vocabulary instead of computing them."""
+        if len(forms) != len(positions):
+            raise ValueError(f"{len(forms)} surface forms but {len(positions)} positions")
+        self.__dict__["_forms"] = (forms, np.asarray(positions, dtype=np.int32), names)  # the cached_property's slot
+        return self
 
     def index_of(self) -> dict[str, int]:
         """Return ``{skill id: position}``."""

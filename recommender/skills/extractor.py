@@ -91,11 +91,15 @@ class SkillExtractor:
         form_embeddings: np.ndarray | None = None,
         progress: bool = False,
         reference: bool = True,
+        unit_rows: np.ndarray | None = None,
+        matcher: FormMatcher | None = None,
     ) -> SkillExtractor:
         """Embed every surface form of ``vocabulary`` (or take them precomputed) and index them.
 
         ``reference`` indexes with scikit-learn; otherwise with its identical numpy twin
         (``neighbors.CosineNeighbors``), which loads 2 s faster (what ``store.load_index`` uses).
+        ``unit_rows`` (the numpy index's normalised form embeddings) and ``matcher`` (the exact-form
+        matcher) are what ``store.load_index`` passes when the index saved them, instead of rebuilding.
         """
         forms, form_skill = vocabulary.surface_forms()
         if form_embeddings is None:
@@ -107,8 +111,8 @@ class SkillExtractor:
         self.forms_ = forms
         self.form_skill_ = np.asarray(form_skill, dtype=np.int32)
         self.form_embeddings_ = np.asarray(form_embeddings, dtype=np.float32)
-        self.index_ = cosine_index(self.form_embeddings_, reference=reference)
-        self.matcher_: FormMatcher | None = None  # built on first use
+        self.index_ = cosine_index(self.form_embeddings_, reference=reference, unit=unit_rows)
+        self.matcher_: FormMatcher | None = matcher  # else built on first use
         self.__dict__.pop("_forms_by_skill", None)
         self.forms_key_ = hashlib.blake2b("\n".join(forms).encode("utf-8"), digest_size=12).hexdigest()
         return self
@@ -238,6 +242,11 @@ class SkillExtractor:
         order = np.argsort(self.form_skill_, kind="stable")
         starts = np.searchsorted(self.form_skill_[order], np.arange(len(self.vocabulary_) + 1))
         return starts, order
+
+    def form_matcher(self) -> FormMatcher:
+        """The exact-form matcher (``lexical.FormMatcher``) of the fitted vocabulary."""
+        self._check_fitted()
+        return self._matcher()
 
     def _matcher(self) -> FormMatcher:
         # Built on first use (0.7 s for ESCO's 99k forms): queries that never read text skip it.

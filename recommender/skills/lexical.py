@@ -5,7 +5,8 @@ PostgreSQL, and "Kubernetes clusters" shares most of its characters with "Kubern
 measured on TECH/HOUSE (docs/benchmarks.md) and kept in ``ranker.SkillRanker``:
 
 - ``FormMatcher``: skills whose label or alias occurs word for word in a text (an exact-match boost;
-  also the distant supervision of ``training_data``);
+  also the distant supervision of ``training_data``); its lookup tables are built once at index time
+  and saved (``tables`` / ``from_tables``), since building them normalises every one of ESCO's 99k forms;
 - ``CharNgramIndex``: TF-IDF over character 3–5-grams within word boundaries (scikit-learn's
   ``char_wb`` analyser, sublinear tf, smoothed idf, n-grams seen in fewer than two forms dropped),
   hashed into a fixed number of columns so that nothing but numpy and scipy is needed to apply it.
@@ -17,9 +18,9 @@ import functools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..inputs.taxonomy import Vocabulary, normalize_label
 
@@ -29,6 +30,9 @@ _FUNCTION_WORDS = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "b
 _SYMBOL = re.compile(r"[\d+#.]")
 NGRAM_RANGE = (3, 5)
 HASH_BITS = 20
+
+if TYPE_CHECKING:  # scipy.sparse costs a noticeable share of a cold query: imported where n-grams are used
+    import scipy.sparse as sp
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -83,6 +87,17 @@ class FormMatcher:
             first, length = shape[key]
             self._longest[first] = max(self._longest.get(first, 0), length)
 
+    def tables(self) -> dict[str, Any]:
+        """The lookup tables ``find`` reads, as JSON-ready dicts (saved beside an index)."""
+        return {"forms": self.forms, "longest": self._longest}
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, Any]) -> FormMatcher:
+        """A matcher from saved ``tables()``: finds exactly what the one that wrote them finds."""
+        matcher = cls.__new__(cls)
+        matcher.forms, matcher._longest = dict(tables["forms"]), dict(tables["longest"])
+        return matcher
+
     def find(self, text: str) -> list[tuple[int, str]]:
         """``(skill, matched form)`` for each form in ``text``, left to right, longest first, no overlaps."""
         keys = [_token_key(word) for word in TOKEN.findall(text.casefold())]
@@ -122,6 +137,8 @@ class CharNgramIndex:
         self.min_df = min_df
 
     def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         mask = (1 << self.bits) - 1
         rows, cols = [], []
         for row, text in enumerate(texts):
@@ -143,6 +160,8 @@ class CharNgramIndex:
         return self
 
     def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        import scipy.sparse as sp
+
         weighted = counts.copy()
         weighted.data = (1.0 + np.log(weighted.data)) * self.idf_[weighted.indices]
         weighted.eliminate_zeros()

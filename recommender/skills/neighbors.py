@@ -5,7 +5,8 @@ Importing ``sklearn.neighbors`` costs about 2 s, and its cosine path re-normalis
 row on every query. ``CosineNeighbors`` performs the very same numpy operations in the same order
 (``normalize`` → ``X @ Y.T`` → ``1 - S`` clipped to [0, 2] → ``argpartition`` + ``argsort`` for
 k-nearest, ``where(d <= radius)`` + stable sort for radius queries), with the indexed rows
-normalised once at fit time, so its neighbours and distances are bit-for-bit the ones
+normalised once at fit time (or at index time: ``unit_rows`` is saved beside an index and passed
+back to ``fit``), so its neighbours and distances are bit-for-bit the ones
 scikit-learn returns (``tests/test_backends.py`` checks this against scikit-learn itself).
 """
 
@@ -61,17 +62,31 @@ def _normalize(rows: np.ndarray) -> np.ndarray:
     return rows
 
 
+def unit_rows(data: np.ndarray) -> np.ndarray:
+    """The normalised rows ``CosineNeighbors.fit(data)`` computes (to save once and pass as ``unit``)."""
+    data = np.asarray(data)
+    return _normalize(data.astype(_float_dtype(data), copy=False))
+
+
+def _float_dtype(data: np.ndarray) -> np.dtype:
+    return data.dtype if data.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+
+
 class CosineNeighbors:
     """Exact cosine nearest neighbours over the rows of a matrix, in numpy only."""
 
-    def fit(self, data: np.ndarray) -> CosineNeighbors:
+    def fit(self, data: np.ndarray, *, unit: np.ndarray | None = None) -> CosineNeighbors:
+        """Index the rows of ``data``; ``unit``: ``unit_rows(data)`` computed earlier (e.g. memory-mapped
+        from an index), which skips normalising every row again."""
         data = np.asarray(data)
         if data.ndim != 2:
             raise ValueError(f"expected a 2-D array of rows, got shape {data.shape}")
         self.n_samples_fit_ = len(data)
-        self._dtype = data.dtype if data.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+        self._dtype = _float_dtype(data)
         self._data = data  # kept (a memory map costs nothing) for float64 queries
-        self._unit = _normalize(data.astype(self._dtype, copy=False))
+        if unit is not None and (unit.shape != data.shape or unit.dtype != self._dtype):
+            raise ValueError(f"unit rows of shape {unit.shape} ({unit.dtype}) for data {data.shape} ({data.dtype})")
+        self._unit = unit if unit is not None else unit_rows(data)
         self._unit64: np.ndarray | None = None
         return self
 
@@ -133,10 +148,11 @@ def _object_array(rows: list[np.ndarray]) -> np.ndarray:
     return result
 
 
-def cosine_index(data: np.ndarray, *, reference: bool = False) -> NeighborIndex:
-    """A fitted cosine index: scikit-learn's when ``reference`` (or ``$RECOMMENDER_REFERENCE_NEIGHBORS=1``)."""
+def cosine_index(data: np.ndarray, *, reference: bool = False, unit: np.ndarray | None = None) -> NeighborIndex:
+    """A fitted cosine index: scikit-learn's when ``reference`` (or ``$RECOMMENDER_REFERENCE_NEIGHBORS=1``);
+    ``unit``: the numpy index's ``unit_rows(data)``, precomputed."""
     if reference or os.environ.get(REFERENCE_ENV) == "1":
         from sklearn.neighbors import NearestNeighbors  # type: ignore[import-untyped]
 
         return NearestNeighbors(metric="cosine", algorithm="brute").fit(data)  # type: ignore[no-any-return]
-    return CosineNeighbors().fit(data)
+    return CosineNeighbors().fit(data, unit=unit)

@@ -4,5 +4,6 @@
   (``write_index``, ``resolve_version``, ``read_manifest``, ``verify_files``, ``load_array``,
   ``load_document``, ``file_sha256``, ``atomic_text_file``, ``is_disk_full``, ``disk_full_error``).
 - ``locking``: one writer per model dir, the others wait or fail (``index_lock``).
-- ``index_io``: a fitted ``Recommender`` to and from an index folder (``save_index``, ``load_index``).
+- ``index_io``: a fitted ``Recommender`` to and from an index folder (``save_index``, ``load_index``), with the
+  query-time tables built at index time so that loading does not rebuild them.
 """

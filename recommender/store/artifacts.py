@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+import orjson
 
 from ..errors import ArtifactError, DiskFullError, InvalidInputError
 from .locking import index_lock
@@ -317,10 +318,18 @@ def load_array(version: Path, name: str, *, mmap: bool = False) -> np.ndarray:
 
 
 def load_document(version: Path, name: str) -> Any:
-    """Load a verified JSON document."""
+    """Load a verified JSON document.
+
+    orjson parses an ESCO index's 15 MB of documents several times faster than ``json`` (a large share
+    of a cold query); what it refuses and ``json`` reads (``NaN``, integers beyond 64 bits) goes to ``json``.
+    """
     path = version / f"{name}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            return json.loads(content.decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise ArtifactError(f"cannot read {path}: {exc}; {REBUILD}") from exc
 
@@ -354,4 +363,3 @@ def atomic_text_file(path: str | Path, *, example: str = "out.txt") -> Iterator[
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-

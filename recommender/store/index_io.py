@@ -4,11 +4,18 @@ Arrays (``.npy``) and JSON documents beside a manifest (library versions, encode
 fingerprint, settings, counts, input hashes, file checksums), written atomically by
 ``artifacts.write_index`` and verified on load; the query-time encoder (ONNX export or static model)
 is copied in under ``encoder/``.
+
+Query-time tables that would otherwise be rebuilt at every load are saved too (listed under
+``query_tables`` in the manifest): the normalised form embeddings the numpy neighbour index reads
+(``form_units``, memory-mapped; omitted when normalising changes no bit of ``form_embeddings``),
+the exact-form matcher's lookup tables (``form_matcher``) and the vocabulary's normalised-name
+lookup (``form_names``). An index without them still loads, rebuilding them as before.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -25,6 +32,8 @@ from ..inputs.taxonomy import Skill, Vocabulary
 from ..matching.documents import LexicalIndex
 from ..matching.engine import Recommender, Settings
 from ..matching.profiles import Profiles
+from ..skills.lexical import FormMatcher
+from ..skills.neighbors import unit_rows
 from ..skills.roles import blend_artifacts, load_blender
 from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
 
@@ -57,6 +66,7 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
     if model.lexical_ is not None:  # TF-IDF of the credentials' texts
         arrays.update(model.lexical_.arrays())
         documents["tfidf"] = model.lexical_.document()
+    query_tables = _query_tables(model, arrays, documents)
     if hasattr(model, "blender_"):  # ESCO occupations, when attached
         occupation_arrays, occupation_documents = blend_artifacts(model.blender_)
         arrays.update(occupation_arrays)
@@ -77,6 +87,7 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
             "catalog_local_skills": sum(1 for s in model.vocabulary_.skills if s.id.startswith("local:")),
         },
         "inputs": inputs or {},
+        "query_tables": query_tables,
     }
     # The encoder queries will use without torch (ONNX export or static model), in encoder/.
     runtime = query_encoder_files(model.encoder)
@@ -84,6 +95,62 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
         manifest["encoder"]["runtime"] = runtime[1]  # type: ignore[index]
     folders = {runtime[1]["folder"]: runtime[0]} if runtime is not None else None
     return write_index(model_dir, arrays, documents, manifest, folders)
+
+
+def _query_tables(model: Recommender, arrays: dict[str, Any], documents: dict[str, Any]) -> dict[str, str]:
+    """Add what loading would otherwise rebuild to ``arrays`` / ``documents``; name the files it used."""
+    extractor = model.extractor_
+    units = unit_rows(extractor.form_embeddings_)
+    same = units.dtype == extractor.form_embeddings_.dtype and np.array_equal(units, extractor.form_embeddings_)
+    if not same:
+        arrays["form_units"] = units
+    documents["form_matcher"] = extractor.form_matcher().tables()
+    documents["form_names"] = dict(model.vocabulary_.surface_form_tables()[2])
+    return {"form_units": "form_embeddings" if same else "form_units", "form_matcher": "form_matcher",
+            "form_names": "form_names"}  # fmt: skip
+
+
+def _load_extractor(version: Path, manifest: dict[str, Any], settings: Settings, vocabulary: Vocabulary,
+                    encoder: Encoder) -> Any:  # fmt: skip
+    """The fitted ``SkillExtractor``, from the saved query tables when the index has them."""
+    form_embeddings = load_array(version, "form_embeddings", mmap=True)
+    tables = manifest.get("query_tables")
+    if not tables:  # an index written before the tables were saved: rebuild them (slower, same answers)
+        return settings.new_extractor().fit(vocabulary, encoder, form_embeddings=form_embeddings, reference=False)
+    try:
+        forms, positions = load_document(version, "forms"), load_array(version, "form_skill")
+        names = _LazyMapping(functools.partial(load_document, version, tables["form_names"]))
+        vocabulary.preload_surface_forms(forms, positions, names)
+        matcher = FormMatcher.from_tables(load_document(version, tables["form_matcher"]))
+        units = form_embeddings if tables["form_units"] == "form_embeddings" else None
+        units = units if units is not None else load_array(version, tables["form_units"], mmap=True)
+        return settings.new_extractor().fit(
+            vocabulary, encoder, form_embeddings=form_embeddings, reference=False, unit_rows=units, matcher=matcher
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"index at {version} has unreadable query tables ({exc!r}); rebuild it") from exc
+
+
+class _LazyMapping(Mapping[str, int]):
+    """A saved JSON object read on first use: the name lookup serves skill lists, not text queries."""
+
+    def __init__(self, read: Callable[[], dict[str, int]]) -> None:
+        self._read = read
+        self._data: dict[str, int] | None = None
+
+    def _loaded(self) -> dict[str, int]:
+        if self._data is None:
+            self._data = self._read()
+        return self._data
+
+    def __getitem__(self, key: str) -> int:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Recommender:
@@ -126,9 +193,7 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
         strings=load_document(version, "evidence"),
         documents=load_array(version, "documents", mmap=True),
     )
-    extractor = settings.new_extractor().fit(
-        vocabulary, encoder, form_embeddings=load_array(version, "form_embeddings", mmap=True), reference=False
-    )
+    extractor = _load_extractor(version, manifest, settings, vocabulary, encoder)
     blender = None
     if "occupations.json" in manifest.get("files", {}):
         read_array = functools.partial(load_array, version, mmap=True)

@@ -3,11 +3,13 @@ so a loaded index ranks exactly as the fitted one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.neighbors import NearestNeighbors
 
-from recommender.skills.neighbors import CosineNeighbors, cosine_index
+from recommender.skills.neighbors import CosineNeighbors, cosine_index, unit_rows
 
 
 def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -77,3 +79,21 @@ def test_identical_surface_forms_tie_in_form_order(reference: bool) -> None:
         assert keys == sorted(keys)  # best first; exact ties by form index, whichever index answered
 
 
+def test_unit_rows_saved_earlier_give_the_same_neighbours(tmp_path: Path) -> None:
+    """An index saves ``unit_rows`` once; a memory map of them indexes exactly as normalising at fit."""
+    data, queries = _data(3)
+    np.save(tmp_path / "unit.npy", unit_rows(data))
+    saved = np.load(tmp_path / "unit.npy", mmap_mode="r")
+    fresh, loaded = CosineNeighbors().fit(data), CosineNeighbors().fit(data, unit=saved)
+    knn = loaded.kneighbors(queries, n_neighbors=20), fresh.kneighbors(queries, n_neighbors=20)
+    for got, want in zip(*knn, strict=True):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(
+        loaded.radius_neighbors(queries, radius=0.9, sort_results=True),
+        fresh.radius_neighbors(queries, radius=0.9, sort_results=True),
+        strict=True,
+    ):
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="unit rows of shape"):
+        CosineNeighbors().fit(data, unit=saved[:-1])

@@ -3,18 +3,24 @@ files are untouched."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from recommender import api
 from recommender.errors import ArtifactError
+from recommender.inputs import taxonomy as taxonomy_module
 from recommender.matching.engine import Recommender
+from recommender.skills.lexical import FormMatcher
 from recommender.skills.neighbors import CosineNeighbors
-from recommender.store import artifacts
+from recommender.store import artifacts, index_io
 from recommender.store.index_io import load_index, save_index
 
-from ..helpers import answers
+from ..esco_fixture import write_esco
+from ..helpers import HASH_SETTINGS, QUERIES, answers
 
 
 def test_loaded_index_ranks_exactly_as_the_fitted_one(tiny_model: Recommender, tmp_path: Path) -> None:
@@ -52,3 +58,60 @@ def test_a_missing_stamp_means_a_full_check_then_a_new_stamp(tiny_model: Recomme
     assert set(stamp["files"]) == set(json.loads((version / "manifest.json").read_text())["files"])
 
 
+def _without_query_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make save_index write an index as before the query tables were saved."""
+    monkeypatch.setattr(index_io, "_query_tables", lambda model, arrays, documents: None)
+
+
+@pytest.mark.parametrize("esco", [False, True], ids=["catalog-vocabulary", "esco-with-occupations"])
+def test_saved_query_tables_answer_exactly_as_tables_rebuilt_from_scratch(
+    esco: bool, tiny_catalog_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if esco:
+        taxonomy = write_esco(tmp_path / "esco")
+        build = functools.partial(
+            api.build_index, tiny_catalog_path, taxonomy=taxonomy, encoder="hash:256", settings=HASH_SETTINGS,
+            use_cache=False,
+        )  # fmt: skip
+    else:
+        build = functools.partial(api.build_index, tiny_catalog_path, encoder="hash:256", settings=HASH_SETTINGS,
+                                  use_cache=False)  # fmt: skip
+    build(model_dir=tmp_path / "tables")
+    with monkeypatch.context() as patch:
+        _without_query_tables(patch)
+        build(model_dir=tmp_path / "rebuilt")
+    assert "query_tables" in artifacts.read_manifest(artifacts.resolve_version(tmp_path / "tables"))
+    assert artifacts.read_manifest(artifacts.resolve_version(tmp_path / "rebuilt")).get("query_tables") is None
+
+    # Loading the index with tables must not rebuild them: no form normalised, no matcher built.
+    with monkeypatch.context() as patch:
+        patch.setattr(FormMatcher, "__init__", lambda *args, **kwargs: pytest.fail("FormMatcher rebuilt"))
+        with monkeypatch.context() as loading:
+            loading.setattr(taxonomy_module, "normalize_label", _no_normalising)
+            fast = load_index(tmp_path / "tables")
+        fast_answers = answers(fast)
+    slow = load_index(tmp_path / "rebuilt")
+    assert hasattr(fast, "blender_") == esco == hasattr(slow, "blender_")
+    assert fast_answers == answers(slow)
+    assert [m.to_dict() for m in fast.skills(QUERIES[1])] == [m.to_dict() for m in slow.skills(QUERIES[1])]
+    # The tables themselves are the rebuilt ones, bit for bit.
+    assert fast.extractor_.form_matcher().tables() == slow.extractor_.form_matcher().tables()
+    assert np.array_equal(fast.extractor_.index_._unit, slow.extractor_.index_._unit)  # type: ignore[attr-defined]
+    fast_forms, fast_positions, fast_names = fast.vocabulary_.surface_form_tables()
+    slow_forms, slow_positions, slow_names = slow.vocabulary_.surface_form_tables()
+    assert (fast_forms, fast_positions.tolist(), fast_names) == (slow_forms, slow_positions.tolist(), slow_names)
+
+
+def _no_normalising(text: str) -> str:
+    raise AssertionError(f"normalize_label({text!r}) called while loading an index with saved tables")
+
+
+def test_saved_query_tables_are_listed_in_the_manifest_and_checked(tiny_model: Recommender, tmp_path: Path) -> None:
+    version = save_index(tiny_model, tmp_path / "index")
+    manifest = json.loads((version / "manifest.json").read_text())
+    for name in manifest["query_tables"].values():
+        assert any(f == f"{name}.npy" or f == f"{name}.json" for f in manifest["files"])
+    matcher = version / "form_matcher.json"
+    matcher.write_text(matcher.read_text().replace("}", " }", 1))  # an edit after the index was written
+    with pytest.raises(ArtifactError, match=r"form_matcher\.json"):
+        load_index(tmp_path / "index")
