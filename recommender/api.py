@@ -396,3 +396,27 @@ def evaluate_ranking(
     return run(data, catalog=catalog, postings=postings, taxonomy=taxonomy, occupations=occupations,
                encoder=encoder, limit=limit, progress=progress)  # fmt: skip
 
+
+
+# ---------------------------------------------------------------- serve (recommender/service/)
+def serve(
+    model_dir: str | Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    max_body: int = 1_000_000,
+    max_text_chars: int = 20_000,
+    progress: bool = False,
+) -> None:
+    """Serve the HTTP API and the web page over an index until interrupted (``recommender serve``).
+
+    The index is opened first (the default one is built from the embedded catalog when missing,
+    as for ``query``), so a bad model dir fails here with its message rather than in a worker.
+    """
+    from .service import ServiceConfig, run_server
+
+    path = Path(model_dir) if model_dir is not None else default_model_dir()
+    model = open_index(path, progress=progress)
+    config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars)
+    run_server(path, host=host, port=port, workers=workers, config=config, model=model if workers == 1 else None)
