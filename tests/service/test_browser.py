@@ -132,6 +132,7 @@ def test_the_page_recommends_and_plans_in_a_real_browser(server: str, shared_dat
         page.screenshot(path=str(shot), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the grid scrolls inside its box
+        page.locator("#plan-section").scroll_into_view_if_needed()
         phone = tmp_path / "service-page-390.png"
         page.screenshot(path=str(phone), full_page=False)
 
