@@ -102,12 +102,12 @@ def _cut(service: Service, value: str | None, name: str, warnings: list[str]) ->
     return truncate_text(value, limit)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)  # the live index and the one before a swap
 def _by_id(live: Loaded) -> dict[str, int]:
     return {c.id: i for i, c in enumerate(live.model.credentials_)}
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)  # the live index and the one before a swap
 def _haystacks(live: Loaded) -> tuple[str, ...]:
     return tuple(" ".join((c.id, c.title, c.provider, *c.skills)).casefold() for c in live.model.credentials_)
 

@@ -67,7 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (model_dir.parent / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "recommender.cli", "serve", "--model-dir", str(model_dir), "--port", str(port)],
-        stderr=log, stdout=log, env={**os.environ, "RECOMMENDER_API_KEY": ""},
+        stdin=subprocess.DEVNULL, stderr=log, stdout=log, env={**os.environ, "RECOMMENDER_API_KEY": ""},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
