@@ -33,6 +33,7 @@ def serve(
     per request goes to stderr.
     """
     setup_logging(verbose)
-    typer.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    api.serve(model_dir, host=host, port=port, workers=workers, max_body=max_body, max_text_chars=max_text,
-              progress=True)  # fmt: skip
+    api.serve(
+        model_dir, host=host, port=port, workers=workers, max_body=max_body, max_text_chars=max_text, progress=True,
+        on_start=lambda: typer.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True),
+    )  # fmt: skip

@@ -8,7 +8,7 @@
 - ``ndjson``: streamed batch scoring for ``/v1/score`` (``score_stream``).
 - ``problems``: errors as ``application/problem+json``, request ids, the access log, the body limit.
 - ``swap``: ``LiveIndex``, the live index, swapped without downtime when ``CURRENT`` moves.
-- ``server``: ``run_server`` (uvicorn; ``workers`` processes).
+- ``server``: ``run_server`` (uvicorn; ``workers`` processes), ``check_options``.
 - ``static/``: the page's own HTML, JavaScript and CSS (no external request of any kind).
 
 Public names: ``create_app``, ``ServiceConfig``, ``LiveIndex``, ``run_server``.

@@ -17,6 +17,14 @@ from .app import ServiceConfig, create_app
 LOOPBACK = "127.0.0.1"
 
 
+def check_options(*, port: int, workers: int) -> None:
+    """Reject a port or worker count that cannot work, before anything is loaded."""
+    if workers < 1:
+        raise InvalidInputError(f"--workers must be at least 1 (got {workers})")
+    if not 0 <= port <= 65535:
+        raise InvalidInputError(f"--port must be between 0 and 65535 (got {port})")
+
+
 def run_server(
     model_dir: str | Path,
     *,
@@ -29,10 +37,7 @@ def run_server(
     """Serve until interrupted (blocks). ``model`` is the already loaded index (one worker only)."""
     import uvicorn
 
-    if workers < 1:
-        raise InvalidInputError(f"--workers must be at least 1 (got {workers})")
-    if not 0 <= port <= 65535:
-        raise InvalidInputError(f"--port must be between 0 and 65535 (got {port})")
+    check_options(port=port, workers=workers)
     config = config or ServiceConfig()
     common = {"host": host, "port": port, "access_log": False, "log_level": "warning", "server_header": False}
     if workers == 1:
