@@ -483,3 +483,33 @@ def evaluate_ranking(
         model_dir=model_dir, catalog_mapping=catalog_fields, posting_mapping=posting_fields, pairs_by=pairs_by,
         doc_column=doc_column, systems=systems or SYSTEMS, min_grade=min_grade, limit=limit, progress=progress,
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------- serve (recommender/service/)
+def serve(
+    model_dir: str | Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    max_body: int = 1_000_000,
+    max_text_chars: int = 20_000,
+    progress: bool = False,
+    on_start: Callable[[], None] | None = None,
+) -> None:
+    """Serve the HTTP API and the web page over an index until interrupted (``recommender serve``).
+
+    The index is opened first (the default one is built from the embedded catalog when missing,
+    as for ``query``), so a bad model dir fails here with its message rather than in a worker;
+    ``on_start`` is called once it is open, just before the server starts.
+    """
+    from .service import ServiceConfig, run_server
+    from .service.server import check_options
+
+    check_options(port=port, workers=workers)
+    path = Path(model_dir) if model_dir is not None else default_model_dir()
+    model = open_index(path, progress=progress)
+    config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars)
+    if on_start is not None:
+        on_start()
+    run_server(path, host=host, port=port, workers=workers, config=config, model=model if workers == 1 else None)

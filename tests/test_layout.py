@@ -6,7 +6,7 @@ under ``if TYPE_CHECKING:`` are left out, they never run):
 1. no import circle between modules;
 2. a module imports only modules of its own stage or of an earlier one, in the order of ``STAGES``
    (``inputs`` and ``encoders`` never import ``matching``, ``planning``, ``evaluation``,
-   ``training``, ``api`` or ``cli``; nothing imports ``api`` but ``cli``);
+   ``training``, ``service``, ``api`` or ``cli``; nothing imports ``api`` but ``cli``);
 3. only ``cli/`` imports typer (or click);
 4. every sub-package says in its ``__init__`` docstring what the stage does.
 
@@ -34,6 +34,7 @@ STAGES = (
     ("store",),
     ("evaluation",),
     ("training",),
+    ("service",),
     ("api",),
     ("cli",),
 )

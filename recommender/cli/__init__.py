@@ -8,6 +8,7 @@ One module per command group, each command a plain function registered on the ap
 - ``export``: ``export`` (profiles as Open Badges alignments);
 - ``evaluate``: the ``evaluate`` sub-app (skills, titles, roles, ranking);
 - ``train``: ``train`` (domain-adapt the encoder);
+- ``serve``: ``serve`` (the HTTP API and web page, recommender/service/);
 - ``common``: the option types, error handler, consoles and input-text helpers they share.
 
 Only this package imports typer. Public name: ``app`` (the ``recommender`` console script).

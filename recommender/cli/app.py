@@ -12,6 +12,7 @@ from .export import export
 from .index import index
 from .query import plan, query, skills
 from .score import score
+from .serve import serve
 from .train import train
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ for command in (index, query, skills, score, plan, export):
     app.command()(command)
 app.add_typer(evaluate_app, name="evaluate")
 app.command()(train)
+app.command()(serve)
 
 
 def _version_callback(value: bool) -> None:

@@ -43,7 +43,7 @@ def judged_files(tmp_path: Path) -> tuple[Path, Path, Path]:
     postings.write_text(
         "job_id,job_title,job_description,job_requirements\n"
         "1,SQL analyst,You will write SQL queries against PostgreSQL databases and build the reports for the team.,\n"
-        "2,Python developer,You will write Python scripts and test them with pytest before the packaging of the tools.,\n",
+        "2,Python developer,You will write Python scripts and test them with pytest before the packaging of tools.,\n",
         encoding="utf-8",
     )
     pairs = tmp_path / "pairs.csv"

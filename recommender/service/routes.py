@@ -1,0 +1,289 @@
+"""The endpoints: ``/v1/...`` (JSON, the same bodies the CLI prints), health checks and the page at ``/``.
+
+A request takes the live index once, at its start, and is answered by it alone (``X-Index-Version``
+says which); no request names a file or a model dir.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..inputs.catalog import Credential
+from ..inputs.fields import truncate_text
+from ..matching.filters import Filters
+from ..planning.html import render_plan_html
+from ..planning.pathway import build_plan
+from ..planning.results import Budget
+from .models import (
+    MAX_BUDGET,
+    MAX_K,
+    CredentialDetail,
+    CredentialList,
+    Health,
+    IndexInfo,
+    PlanRequest,
+    PlanResponse,
+    RecommendRequest,
+    RecommendResponse,
+    SkillsRequest,
+    SkillsResponse,
+    problem_responses,
+)
+from .ndjson import score_stream
+from .swap import Loaded
+
+if TYPE_CHECKING:
+    from .app import Service
+
+VERSION_HEADER = "X-Index-Version"
+NDJSON = "application/x-ndjson"
+STATIC = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+# The page talks only to this server: no CDN, font, image or script from anywhere else.
+PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+bearer = HTTPBearer(auto_error=False, description="Set when the server runs with RECOMMENDER_API_KEY.")
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+async def require_key(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    """With an API key set, ``/v1`` needs ``Authorization: Bearer KEY`` (compared in constant time)."""
+    key = _service(request).config.api_key
+    if key is None:
+        return
+    given = credentials.credentials if credentials is not None else ""
+    if not hmac.compare_digest(given.encode("utf-8"), key.encode("utf-8")):
+        raise HTTPException(
+            401, "send the server's API key as 'Authorization: Bearer KEY'", headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+def _query_names(dependant: Any) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def known_query_only(request: Request) -> None:
+    """A query parameter the route does not declare is a 422 naming it (not silently ignored)."""
+    route = request.scope.get("route")
+    declared = _query_names(route.dependant) if route is not None else set()
+    unknown = sorted(set(request.query_params) - declared)
+    if unknown:
+        raise RequestValidationError(
+            [{"type": "extra_forbidden", "loc": ("query", name), "msg": "Unknown query parameter", "input": None}
+             for name in unknown]
+        )  # fmt: skip
+
+
+def _json(body: Any, live: Loaded, status: int = 200) -> Response:
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return Response(content, status, media_type="application/json", headers={VERSION_HEADER: live.version})
+
+
+def _cut(service: Service, value: str | None, name: str, warnings: list[str]) -> str | None:
+    limit = service.config.max_text_chars
+    if value is None or len(value) <= limit:
+        return value
+    warnings.append(f"{name} was cut to {limit} characters (it had {len(value)}): the server's text limit")
+    return truncate_text(value, limit)
+
+
+@lru_cache(maxsize=2)  # the live index and the one before a swap
+def _by_id(live: Loaded) -> dict[str, int]:
+    return {c.id: i for i, c in enumerate(live.model.credentials_)}
+
+
+@lru_cache(maxsize=2)  # the live index and the one before a swap
+def _haystacks(live: Loaded) -> tuple[str, ...]:
+    return tuple(" ".join((c.id, c.title, c.provider, *c.skills)).casefold() for c in live.model.credentials_)
+
+
+def _summary(credential: Credential) -> dict[str, Any]:
+    keys = ("id", "title", "provider", "hours", "cost", "currency", "level", "language", "url")
+    return {key: getattr(credential, key) for key in keys}
+
+
+def _built_at(live: Loaded) -> str:
+    """When the version was written: its folder's stamp (index-YYYYmmddTHHMMSS-...), else its manifest's time."""
+    stamp = live.version.split("-")[1] if live.version.startswith("index-") else ""
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S").isoformat()
+    except ValueError:
+        path = getattr(live.model, "path_", None)
+        when = (path / "manifest.json").stat().st_mtime if path is not None else 0.0
+        return datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
+
+
+def _index_info(live: Loaded) -> dict[str, Any]:
+    manifest = getattr(live.model, "manifest_", {})
+    catalog = manifest.get("inputs", {}).get("catalog", {})
+    vocabulary = live.model.vocabulary_
+    return {
+        "version": live.version,
+        "built_at": _built_at(live),
+        "counts": manifest.get("counts", {"credentials": len(live.model.credentials_)}),
+        "encoder": manifest.get("encoder", {}).get("spec", getattr(live.model.encoder, "spec", "")),
+        "vocabulary": f"{vocabulary.source} ({len(vocabulary)} skills)",
+        "catalog": ("embedded: " if manifest.get("inputs", {}).get("embedded") else "") + catalog.get("report", ""),
+        "loaded_at": live.loaded_at,
+    }
+
+
+def _plan_heading(body: PlanRequest) -> str:
+    first_line = body.text.strip().splitlines()[0][:80] if body.text and body.text.strip() else ""
+    return body.title or first_line or f"the skills: {body.skills}"
+
+
+def install_routes(app: FastAPI) -> None:
+    """Add the page, the health checks and the ``/v1`` API to ``app``."""
+    v1 = APIRouter(
+        prefix="/v1", dependencies=[Depends(require_key), Depends(known_query_only)], responses=problem_responses(401)
+    )
+    page = resources.files(__package__).joinpath("static")
+
+    @app.get("/", include_in_schema=False)
+    async def index_page() -> HTMLResponse:
+        html = page.joinpath("index.html").read_text(encoding="utf-8")
+        return HTMLResponse(html, headers={"Content-Security-Policy": PAGE_POLICY})
+
+    @app.get("/static/{name}", include_in_schema=False)
+    async def static(name: str) -> Response:
+        if name not in STATIC:
+            raise HTTPException(404, f"no static file {name!r}; the page uses {', '.join(STATIC)}")
+        return Response(page.joinpath(name).read_bytes(), media_type=STATIC[name])
+
+    @app.get("/healthz", response_model=Health, summary="The process is up")
+    async def healthz() -> dict[str, Any]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", response_model=Health, summary="An index is loaded", responses=problem_responses(503))
+    async def readyz(request: Request) -> Any:
+        live = _service(request).live.current()
+        if live.model.path_ is not None and not live.model.path_.exists():
+            raise HTTPException(503, f"the live index folder {live.version} is gone; rebuild the index")
+        return {"status": "ready", "index": live.version}
+
+    @v1.get("/index", response_model=IndexInfo, summary="The live index: version, counts, encoder, vocabulary")
+    async def index_info(request: Request) -> Response:
+        live = _service(request).live.current()
+        return _json(_index_info(live), live)
+
+    @v1.post("/skills", response_model=None, summary="The vocabulary's skills a text mentions, with evidence",
+             responses={200: {"model": SkillsResponse}, **problem_responses(400, 413, 422)})  # fmt: skip
+    async def skills(body: SkillsRequest, request: Request) -> Response:
+        service = _service(request)
+        live, warnings = service.live.current(), []
+        text = _cut(service, body.text, "text", warnings)
+        matches = await service.run(lambda: live.model.skills(text))  # type: ignore[arg-type]
+        return _json({"skills": [m.to_dict() for m in matches], "warnings": warnings}, live)
+
+    @v1.post("/recommend", response_model=None, summary="Ranked, explained credentials for a role",
+             responses={200: {"model": RecommendResponse}, **problem_responses(400, 413, 422)})  # fmt: skip
+    async def recommend(body: RecommendRequest, request: Request) -> Response:
+        service = _service(request)
+        live, warnings = service.live.current(), []
+        text, have = _cut(service, body.text, "text", warnings), _cut(service, body.have, "have", warnings)
+        filters = Filters(body.max_hours, body.max_cost, body.level, body.language)
+        result = await service.run(
+            lambda: live.model.recommend(
+                text, skills=body.skills, have=have, k=body.k, filters=filters, title=body.title
+            )
+        )
+        return _json({**result.to_dict(), "warnings": warnings}, live)
+
+    plan_ok = {"model": PlanResponse, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+    @v1.post("/plan", response_model=None, summary="A stack of credentials covering the role within budgets",
+             responses={200: plan_ok, **problem_responses(400, 413, 422)})  # fmt: skip
+    async def plan(
+        body: PlanRequest,
+        request: Request,
+        format: Literal["json", "html"] = Query("json", description="json, or html: the self-contained plan page."),
+    ) -> Response:
+        service = _service(request)
+        live, warnings = service.live.current(), []
+        text, have = _cut(service, body.text, "text", warnings), _cut(service, body.have, "have", warnings)
+        budget = Budget(body.max_hours, body.max_cost, body.max_credentials)
+        result = await service.run(
+            lambda: build_plan(live.model, text, skills=body.skills, have=have, title=body.title, budget=budget,
+                               level=body.level, language=body.language)
+        )  # fmt: skip
+        if format == "html":
+            html = render_plan_html(result, title=_plan_heading(body))
+            return HTMLResponse(html, headers={VERSION_HEADER: live.version})
+        return _json({**result.to_dict(), "warnings": warnings}, live)
+
+    @v1.post(
+        "/score",
+        summary="Batch scoring: NDJSON postings ({id, title, text} a line) in, one NDJSON line each out, in order",
+        response_class=StreamingResponse,
+        responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}}, **problem_responses(413, 422)},
+        openapi_extra={"requestBody": {"required": True, "content": {NDJSON: {"schema": {"type": "string"}}}}},
+    )
+    async def score(
+        request: Request,
+        k: int = Query(10, ge=1, le=MAX_K, description="Credentials per posting."),
+        max_hours: float | None = Query(None, ge=0, le=MAX_BUDGET),
+        max_cost: float | None = Query(None, ge=0, le=MAX_BUDGET),
+        level: str | None = Query(None, max_length=2000),
+        language: str | None = Query(None, max_length=2000),
+    ) -> Response:
+        service = _service(request)
+        live = service.live.current()
+        live.model._check_k(k)  # 422 before anything is streamed
+        lines = score_stream(
+            live.model, request.stream(), service.run, k=k, filters=Filters(max_hours, max_cost, level, language),
+            max_line=service.config.max_body, max_text_chars=service.config.max_text_chars,
+        )  # fmt: skip
+        return DuplexStreamingResponse(lines, media_type=NDJSON, headers={VERSION_HEADER: live.version})
+
+    @v1.get("/credentials", response_model=CredentialList, summary="Browse or search the catalog")
+    async def credentials(
+        request: Request,
+        q: str = Query("", max_length=200, description="Words to find in id, title, provider or skills."),
+        limit: int = Query(20, ge=1, le=100),
+    ) -> Response:
+        live = _service(request).live.current()
+        words = q.casefold().split()
+        hits = [i for i, text in enumerate(_haystacks(live)) if all(word in text for word in words)]
+        found = [_summary(live.model.credentials_[i]) for i in hits[:limit]]
+        return _json({"total": len(hits), "credentials": found}, live)
+
+    @v1.get("/credentials/{credential_id}", response_model=None, summary="One credential and its skill profile",
+            responses={200: {"model": CredentialDetail}, **problem_responses(404)})  # fmt: skip
+    async def credential(credential_id: str, request: Request) -> Response:
+        service = _service(request)
+        live = service.live.current()
+        if credential_id not in _by_id(live):
+            raise HTTPException(404, f"no credential with id {credential_id!r}; find ids with GET /v1/credentials?q=")
+        found = live.model.credentials_[_by_id(live)[credential_id]]
+        profile = await service.run(lambda: live.model.profile(credential_id))
+        return _json({**found.to_dict(), "profile": [p.to_dict() for p in profile]}, live)
+
+    app.include_router(v1)
+
+
+class DuplexStreamingResponse(StreamingResponse):
+    """Streams the response while the request body is still being read.
+
+    Starlette's StreamingResponse may listen for a disconnect by calling ``receive`` alongside the
+    body generator, which would take request body chunks away from ``/v1/score``'s reader; a client
+    that goes away surfaces as a failed ``send`` here instead.
+    """
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.stream_response(send)
