@@ -22,6 +22,7 @@ from ..encoders.cache import neighbour_store
 from ..encoders.load import load_encoder
 from ..errors import InvalidInputError, NotFittedError
 from ..inputs.catalog import Catalog, Credential
+from ..inputs.fields import truncate_text
 from ..inputs.language import detect_language
 from ..inputs.taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
 from ..skills.extractor import (
@@ -45,6 +46,17 @@ from .results import MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Reco
 from .scoring import RankingEvidence, combine, precision, specificity
 
 logger = logging.getLogger(__name__)
+
+# A query text is cut where a posting in `score` or a catalog text is (20,000 characters), so one
+# pasted 10 MB file costs a fraction of a second rather than minutes, and query ranks as score does.
+MAX_QUERY_CHARS = 20_000
+
+
+def _bounded(text: str) -> str:
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    logger.warning("the text has %d characters: only the first %d are read", len(text), MAX_QUERY_CHARS)
+    return truncate_text(text, MAX_QUERY_CHARS)
 
 
 @dataclass(frozen=True)
@@ -281,7 +293,7 @@ class Recommender:
     def skills(self, text: str) -> list[SkillMatch]:
         """The vocabulary skills ``text`` mentions, best first, with evidence."""
         self._check_fitted()
-        return self.extractor_.extract(text)
+        return self.extractor_.extract(_bounded(text))
 
     def _role_from_matches(
         self,
@@ -312,7 +324,7 @@ class Recommender:
         return _RoleVectors(tuple(skills), embeddings, document, text)
 
     def _role_from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> _RoleVectors:
-        segments = split_segments(text)
+        segments = split_segments(_bounded(text))
         if not segments:
             raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
         embeddings = self.encoder.encode(segments)  # type: ignore[union-attr]
