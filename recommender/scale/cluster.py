@@ -111,5 +111,5 @@ def joblib_on_dask(client: Any) -> Iterator[None]:
     """Inside this block joblib's ``Parallel`` sends its tasks to ``client``'s Dask workers."""
     import joblib
 
-    with joblib.parallel_config(backend="dask", scheduler_host=client.scheduler.address):
+    with joblib.parallel_config(backend="dask", client=client):  # this client, not a second connection
         yield

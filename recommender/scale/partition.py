@@ -119,7 +119,10 @@ def score_partition(
         {**row, "input": int(number)}
         for row, number in zip(score_rows(model, postings, k=k, filters=filters, explain=explain), inputs, strict=True)
     ]
-    return pd.DataFrame(out, columns=[*_COLUMNS, *(["explanation"] if explain else [])])
+    columns = [*_COLUMNS, *(["explanation"] if explain else [])]
+    # Object columns keep None as None (pandas would make a missing string NaN); row numbers stay integers.
+    result = pd.DataFrame({c: pd.Series([row[c] for row in out], dtype=object) for c in columns})
+    return result.astype({"input": "int32", "row": "int64"})
 
 
 _COLUMNS = ("input", "row", "id", "title", "error", "skills", "recommendations")

@@ -186,3 +186,24 @@ def test_inputs_that_name_nothing_are_errors(scale_index: Path, tmp_path: Path) 
         score_to_folder([str(tmp_path / "*.csv")], tmp_path / "out", model_dir=scale_index)
     with pytest.raises(InvalidInputError, match="holds no postings file"):
         score_to_folder([tmp_path], tmp_path / "out", model_dir=scale_index)
+
+
+@pytest.mark.real_model
+def test_with_the_real_encoder_a_local_cluster_gives_the_single_process_answers(
+    shared_data: Path, few: Path, tmp_path: Path
+) -> None:
+    from .conftest import CATALOG_MAP
+
+    catalog = head_csv(shared_data / "catalogs" / "coursera_2024_gained_skills.csv", tmp_path / "courses.csv", 150)
+    api.build_index(catalog, model_dir=tmp_path / "index", mapping=CATALOG_MAP, encoder="default")
+    common = dict(model_dir=tmp_path / "index", mapping=POSTING_MAP, k=10, partition_size=10)
+    single = api.score_folder([few], tmp_path / "single", **common)
+    spread = api.score_folder([few], tmp_path / "dask", workers=2, **common)
+    assert single["rows_out"] == spread["rows_out"] == FEW and single["scored"] > FEW // 2
+    one, other = plain(read_folder(tmp_path / "single")), plain(read_folder(tmp_path / "dask"))
+    assert [r["id"] for r in one] == [r["id"] for r in other]
+    for a, b in zip(one, other, strict=True):
+        pairs = list(zip(a["recommendations"], b["recommendations"], strict=True))
+        assert all(r["rank"] == s["rank"] and r["id"] == s["id"] for r, s in pairs)
+        assert all(abs(r["score"] - s["score"]) <= 1e-6 for r, s in pairs)
+        assert all(abs(r["coverage"] - s["coverage"]) <= 1e-6 for r, s in pairs)

@@ -21,7 +21,7 @@ from recommender.scale.manifest import MANIFEST_FILE, read_manifest
 
 from .conftest import POSTING_MAP, head_csv
 
-ROWS = 600
+ROWS = 400
 PARTITION = 20
 PARTITIONS = ROWS // PARTITION
 
