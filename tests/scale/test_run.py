@@ -194,12 +194,13 @@ def test_with_the_real_encoder_a_local_cluster_gives_the_single_process_answers(
 ) -> None:
     from .conftest import CATALOG_MAP
 
-    catalog = head_csv(shared_data / "catalogs" / "coursera_2024_gained_skills.csv", tmp_path / "courses.csv", 150)
+    catalog = head_csv(shared_data / "catalogs" / "coursera_2024_gained_skills.csv", tmp_path / "courses.csv", 60)
     api.build_index(catalog, model_dir=tmp_path / "index", mapping=CATALOG_MAP, encoder="default")
-    common = dict(model_dir=tmp_path / "index", mapping=POSTING_MAP, k=10, partition_size=10)
-    single = api.score_folder([few], tmp_path / "single", **common)
-    spread = api.score_folder([few], tmp_path / "dask", workers=2, **common)
-    assert single["rows_out"] == spread["rows_out"] == FEW and single["scored"] > FEW // 2
+    postings = head_csv(few, tmp_path / "postings.csv", 20)
+    common = dict(model_dir=tmp_path / "index", mapping=POSTING_MAP, k=10, partition_size=5)
+    single = api.score_folder([postings], tmp_path / "single", **common)
+    spread = api.score_folder([postings], tmp_path / "dask", workers=2, **common)
+    assert single["rows_out"] == spread["rows_out"] == 20 and single["scored"] > 10
     one, other = plain(read_folder(tmp_path / "single")), plain(read_folder(tmp_path / "dask"))
     assert [r["id"] for r in one] == [r["id"] for r in other]
     for a, b in zip(one, other, strict=True):
