@@ -80,6 +80,7 @@ def build_index(
     occupations: str | Path | None = None,
     use_occupations: bool = True,
     wait: bool = True,
+    jobs: int = 1,
 ) -> IndexSummary:
     """Load a catalog (and a vocabulary), profile it, and write the index atomically.
 
@@ -88,6 +89,8 @@ def build_index(
     ``catalog_language`` picks the language of a standard catalog's language maps (CTDL, ELM).
     ESCO occupations (``occupations``, or the ESCO ``taxonomy`` folder when it holds
     ``occupations_en.csv``; ``use_occupations=False`` turns this off) join role profiles.
+    ``jobs`` > 1 (or -1: every core, or every Dask worker inside ``scale.cluster.joblib_on_dask``)
+    encodes the texts the cache lacks in parallel joblib workers (encoders/parallel.py): same index.
 
     One run at a time writes to ``model_dir``: a second one waits for the first (logging that it
     does), or raises :class:`ArtifactError` at once with ``wait=False``.
@@ -103,7 +106,7 @@ def build_index(
             catalog, model_dir, started, mapping=mapping, taxonomy=taxonomy, encoder=encoder, delimiter=delimiter,
             encoding=encoding, file_format=file_format, strict=strict, settings=settings, progress=progress,
             embedded=embedded, catalog_language=catalog_language, cache_dir=cache_dir, use_cache=use_cache,
-            occupations=occupations, use_occupations=use_occupations,
+            occupations=occupations, use_occupations=use_occupations, jobs=jobs,
         )  # fmt: skip
 
 
@@ -127,9 +130,11 @@ def _build_index_locked(
     use_cache: bool,
     occupations: str | Path | None,
     use_occupations: bool,
+    jobs: int = 1,
 ) -> IndexSummary:
     from .encoders.cache import CachedEncoder
     from .encoders.load import load_encoder
+    from .encoders.parallel import ParallelEncoder
     from .encoders.trained import calibrated_settings, default_encoder_for
     from .formats.readers import load_catalog
     from .inputs.catalog import CATALOG_FIELDS
@@ -150,6 +155,8 @@ def _build_index_locked(
     if settings is None:
         settings = calibrated_settings(Settings(), encoder)
     text_encoder = load_encoder(encoder)
+    if jobs != 1:
+        text_encoder = ParallelEncoder(text_encoder, jobs)
     if use_cache:
         text_encoder = CachedEncoder(text_encoder, cache_dir)
     model = Recommender(text_encoder, settings).fit(loaded, vocabulary, progress=progress)
@@ -337,6 +344,66 @@ def _write_scores(
     for line in score_postings(model, rows, k=k, filters=filters, summary=summary, on_row=on_row):
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return summary
+
+
+def score_folder(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    *,
+    model_dir: str | Path | None = None,
+    mapping: Sequence[str] = (),
+    k: int = 10,
+    filters: Filters | None = None,
+    explain: bool = False,
+    file_format: str = "parquet",
+    partition_size: int = 1000,
+    delimiter: str | None = None,
+    encoding: str = "utf-8",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
+    on_cluster: Callable[[str | None, int], None] | None = None,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Score every posting of ``inputs`` (files, folders, globs) into a folder of partition files
+    plus ``_manifest.json``; return the run's totals (recommender/scale/, docs/scale.md).
+
+    ``workers`` starts a local Dask cluster, ``scheduler`` joins an existing one; neither runs the
+    partitions in this process. ``resume`` finishes an interrupted run, ``overwrite`` replaces one.
+    ``on_cluster(dashboard, workers)`` is called once the cluster is up.
+    """
+    from .inputs.tabular import parse_mapping
+    from .scale.cluster import dashboard_link, open_client
+    from .scale.run import RunOptions, score_to_folder
+
+    model = open_index(model_dir, progress=progress)  # builds the default index when needed; checks it
+    model._check_k(k)
+    options = RunOptions(
+        k=k, filters=filters or Filters(), explain=explain, file_format=file_format, partition_size=partition_size,
+        mapping=parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None, delimiter=delimiter,
+        encoding=encoding,
+    )  # fmt: skip
+    index_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    run = dict(model_dir=index_dir, options=options, resume=resume, overwrite=overwrite, on_progress=on_progress)
+    if workers is None and scheduler is None:
+        return score_to_folder(inputs, out, **run)  # type: ignore[arg-type]
+    with open_client(workers, scheduler) as client:
+        if on_cluster is not None:
+            on_cluster(dashboard_link(client), len(client.scheduler_info().get("workers", {})))
+        return score_to_folder(inputs, out, client=client, **run)  # type: ignore[arg-type]
+
+
+def build_index_distributed(
+    catalog: str | Path, *, workers: int | None = None, scheduler: str | None = None, **options: Any
+) -> IndexSummary:
+    """``build_index`` with its encoding spread over a Dask cluster through joblib's dask backend:
+    a local one of ``workers`` processes, or the one at ``scheduler``. Same index as one process."""
+    from .scale.cluster import joblib_on_dask, open_client
+
+    with open_client(workers, scheduler) as client, joblib_on_dask(client):
+        return build_index(catalog, jobs=-1, **options)
 
 
 def plan(

@@ -34,6 +34,7 @@ STAGES = (
     ("store",),
     ("evaluation",),
     ("training",),
+    ("scale",),
     ("service",),
     ("api",),
     ("cli",),

@@ -4,7 +4,7 @@ One module per command group, each command a plain function registered on the ap
 
 - ``index``: ``index`` (build or replace an index);
 - ``query``: ``query``, ``skills``, ``plan`` (one role in);
-- ``score``: ``score`` (many postings, JSON lines out);
+- ``score``: ``score`` (many postings: a JSON stream, or partition files on one process or Dask);
 - ``export``: ``export`` (profiles as Open Badges alignments);
 - ``evaluate``: the ``evaluate`` sub-app (skills, titles, roles, ranking);
 - ``train``: ``train`` (domain-adapt the encoder);

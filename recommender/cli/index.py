@@ -66,6 +66,21 @@ def index(
             "--no-wait", help="Fail at once when another index run is writing to --model-dir, instead of waiting."
         ),
     ] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Encode the texts the embedding cache lacks in N local processes (joblib; -1: every core). "
+            "Same index as one process.",
+        ),
+    ] = 1,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Encode on a local Dask cluster of N processes instead.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Encode on an existing Dask cluster, e.g. tcp://host:8786.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     verbose: Verbose = False,
 ) -> None:
@@ -74,11 +89,15 @@ def index(
     One run at a time writes to a model dir: a second one waits for the first (and says so on stderr).
     """
     setup_logging(verbose)
-    summary = api.build_index(
-        catalog, model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder,
-        delimiter=delimiter, encoding=encoding, strict=strict, progress=True, file_format=catalog_format,
-        catalog_language=lang, occupations=occupations, use_occupations=not no_occupations, wait=not no_wait,
+    options = dict(
+        model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder, delimiter=delimiter,
+        encoding=encoding, strict=strict, progress=True, file_format=catalog_format, catalog_language=lang,
+        occupations=occupations, use_occupations=not no_occupations, wait=not no_wait,
     )  # fmt: skip
+    if workers is not None or scheduler is not None:
+        summary = api.build_index_distributed(catalog, workers=workers, scheduler=scheduler, **options)
+    else:
+        summary = api.build_index(catalog, jobs=jobs, **options)
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
         return

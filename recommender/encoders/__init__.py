@@ -6,6 +6,8 @@
 - ``hashing``: ``HashingEncoder`` — deterministic character n-grams, no model (tests, speed).
 - ``onnx``: ``OnnxEncoder``, ``export_onnx`` — the same vectors without torch (the query path).
 - ``static``: ``StaticEncoder`` — a model2vec model distilled from the default (``--encoder static``).
+- ``parallel``: ``ParallelEncoder``, ``encode_chunk`` — large batches encoded in joblib workers (local
+  processes, or Dask's through joblib's dask backend).
 - ``cache``: ``CachedEncoder``, ``ShardStore``, ``neighbour_store`` — embeddings and nearest forms on disk.
 - ``backends``: which encoder an index stores for its queries, and opening it (``query_encoder_files``,
   ``runtime_encoder``).

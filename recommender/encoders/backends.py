@@ -25,7 +25,9 @@ RUNTIME_FOLDER = "encoder"
 
 
 def _unwrap(encoder: Encoder) -> Encoder:
-    return getattr(encoder, "inner", encoder)  # CachedEncoder wraps the real one
+    while hasattr(encoder, "inner"):  # CachedEncoder (and ParallelEncoder under it) wrap the real one
+        encoder = encoder.inner
+    return encoder
 
 
 def query_encoder_files(encoder: Encoder, cache_dir: str | Path | None = None) -> tuple[Path, dict[str, Any]] | None:

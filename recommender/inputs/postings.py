@@ -69,6 +69,8 @@ def iter_postings(
     encoding: str = "utf-8",
     file_format: str | None = None,
     max_text_chars: int = 20000,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[Posting | PostingError]:
     """Stream postings from ``path``.
 
@@ -77,7 +79,8 @@ def iter_postings(
     becomes the row number; a row without text yields ``PostingError(error="no text")``. Bad
     files, unknown columns and a missing text column raise
     :class:`~recommender.errors.InvalidInputError` when this function is called, before anything
-    is yielded.
+    is yielded. ``start``/``stop`` keep only those records (a 0-based slice: one partition of a
+    large run, see recommender/scale/).
     """
     if not isinstance(max_text_chars, int) or max_text_chars < 1:
         raise InvalidInputError(f"max_text_chars must be a positive integer, got {max_text_chars!r}")
@@ -91,7 +94,9 @@ def iter_postings(
         raise InvalidInputError(
             f"unknown posting field(s) in the mapping: {', '.join(unknown)}; known fields: {', '.join(POSTING_FIELDS)}"
         )
-    records = read_records(path, delimiter=delimiter, encoding=encoding, file_format=file_format, kind="postings")
+    records = read_records(
+        path, delimiter=delimiter, encoding=encoding, file_format=file_format, kind="postings", start=start, stop=stop
+    )
     available, stream = peek_columns(records)
     resolved = resolve_mapping(path, POSTING_FIELDS, normalized, available)
     if "text" not in resolved:

@@ -37,10 +37,12 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PathLike = str | os.PathLike[str]
-FORMATS = ("csv", "jsonl", "json")
+FORMATS = ("csv", "jsonl", "json", "parquet")
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
-_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+    ".parquet": "parquet", ".pq": "parquet",
+}  # fmt: skip
 _FIELD_SIZE_LIMIT = 2**31 - 1  # the largest value csv accepts on every platform
 
 
@@ -75,11 +77,13 @@ def _detect_format(path: Path, file_format: str | None) -> str:
         return by_extension
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    if head.startswith(b"PAR1"):
+        return "parquet"
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if b"\x00" in head or text.count("\ufffd") > len(text) // 20:
         raise InvalidInputError(
             f"unknown format for {path}: it is not a text file (is it a spreadsheet or archive?); "
-            "export it as CSV or JSON Lines, or pass --format csv|jsonl|json"
+            "export it as CSV, JSON Lines or Parquet, or pass --format csv|jsonl|json|parquet"
         )
     if text.startswith("{"):  # JSON Lines when the first line is a whole object
         try:
@@ -227,6 +231,30 @@ def _json_records(path: Path, encoding: str) -> Iterator[Record]:
         yield Record(row, {str(k): v for k, v in item.items()})
 
 
+def _parquet_records(path: Path, start: int, stop: int | None) -> Iterator[Record]:
+    """Rows ``start:stop`` of a Parquet file, reading only the row groups that hold them."""
+    import pyarrow.parquet as pq  # only Parquet inputs need pyarrow
+
+    try:
+        handle = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ... for a damaged file
+        msg = f"{path} is not a readable Parquet file ({exc}); rewrite it or convert it to CSV"
+        raise InvalidInputError(msg) from None
+    stop = handle.metadata.num_rows if stop is None else min(stop, handle.metadata.num_rows)
+    first = 0
+    for group in range(handle.num_row_groups):
+        size = handle.metadata.row_group(group).num_rows
+        if first + size > start and first < stop:
+            try:
+                rows = handle.read_row_group(group).to_pylist()
+            except Exception as exc:
+                raise InvalidInputError(f"{path}: row group {group} cannot be read ({exc}); rewrite the file") from None
+            for offset, values in enumerate(rows):
+                if start <= first + offset < stop:
+                    yield Record(first + offset + 1, {str(k): v for k, v in values.items()})
+        first += size
+
+
 def read_records(
     path: PathLike,
     *,
@@ -234,25 +262,36 @@ def read_records(
     encoding: str = "utf-8",
     file_format: str | None = None,
     kind: str = "input",
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[Record]:
     """Stream the records of a CSV/TSV, JSON Lines or JSON file.
 
     The format comes from ``file_format`` or the extension (``.csv .tsv .txt``, ``.jsonl
-    .ndjson``, ``.json``), else from the content. CSV delimiters are sniffed among ``, ; tab |``
-    unless ``delimiter`` is given (``"\\t"`` written as two characters works). ``kind`` names the
-    file in messages ("catalog", "postings", ...). Problems up to the first record raise at call
-    time; later ones (a bad line further down) raise during iteration.
+    .ndjson``, ``.json``, ``.parquet``), else from the content. ``start``/``stop`` keep only those
+    records (0-based, as a slice; Parquet reads only the row groups that hold them). CSV delimiters
+    are sniffed among ``, ; tab |`` unless ``delimiter`` is given (``"\\t"`` written as two
+    characters works). ``kind`` names the file in messages ("catalog", "postings", ...). Problems
+    up to the first record raise at call time; later ones (a bad line further down) raise during iteration.
     """
     p = _check_path(path, kind)
     fmt = _detect_format(p, file_format)
     enc = _resolve_encoding(encoding)
-    if fmt == "csv":
-        gen = _csv_records(p, _resolve_delimiter(delimiter, p, enc), enc)
-    elif fmt == "jsonl":
-        gen = _jsonl_records(p, enc)
+    gen: Iterator[Record]
+    if fmt == "parquet":
+        gen = _parquet_records(p, start, stop)
     else:
-        gen = _json_records(p, enc)
+        if fmt == "csv":
+            gen = _csv_records(p, _resolve_delimiter(delimiter, p, enc), enc)
+        elif fmt == "jsonl":
+            gen = _jsonl_records(p, enc)
+        else:
+            gen = _json_records(p, enc)
+        if start or stop is not None:
+            gen = itertools.islice(gen, start, stop)
     first = next(gen, None)
+    if first is None and start:
+        raise InvalidInputError(f"{p} has fewer than {start + 1} data rows; did the file change since it was planned?")
     if first is None:
         raise InvalidInputError(f"{p} has no data rows; add at least one row below the header")
     return itertools.chain([first], gen)

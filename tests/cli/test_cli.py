@@ -515,13 +515,24 @@ def test_score_bad_postings_file_is_one_error_line(
     assert_clean_error(result, "postings.csv", *fragments)
 
 
-def test_score_out_into_a_folder_is_one_error_line(model_dir: Path, postings: Path, tmp_path: Path) -> None:
+def test_score_out_into_a_used_folder_is_one_error_line(model_dir: Path, postings: Path, tmp_path: Path) -> None:
+    # --out DIR writes partition files (recommender/scale/); a folder that holds anything needs --resume/--overwrite
     folder = tmp_path / "already-a-folder"
     folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
     result = invoke("score", postings, *POSTINGS_MAP, "--model-dir", model_dir, "-k", "1", "--out", folder)
-    assert_clean_error(result, "already-a-folder")
-    assert list(folder.iterdir()) == []
-    assert not list(tmp_path.glob(".already-a-folder.*"))
+    assert_clean_error(result, "already-a-folder already exists; pass --resume")
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    result = invoke("score", postings, *POSTINGS_MAP, "--model-dir", model_dir, "-k", "1", "--out", folder,
+                    "--overwrite")  # fmt: skip
+    assert_clean_error(result, "not a scoring run's folder")
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]  # never deletes what it did not write
+
+
+def test_score_out_into_a_new_folder_writes_partitions(model_dir: Path, postings: Path, tmp_path: Path) -> None:
+    result = invoke("score", postings, *POSTINGS_MAP, "--model-dir", model_dir, "-k", "1", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "o" / "_manifest.json").exists() and (tmp_path / "o" / "part-00000.parquet").exists()
 
 
 # ---------------------------------------------------------------------------- re-indexing

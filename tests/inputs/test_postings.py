@@ -96,3 +96,22 @@ def test_shared_google_jobs_semicolons(shared_data: Path) -> None:
     postings = [p for p in iter_postings(path, mapping=mapping) if isinstance(p, Posting)]
     assert len(postings) > 1000
     assert postings[0].title == "Google Cloud Program Manager"
+
+
+def test_parquet_postings_and_row_slices_match_csv(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"job_id": [f"j{i}" for i in range(25)], "body": [f"Posting {i} text." for i in range(25)]})
+    frame.loc[7, "body"] = ""
+    frame.to_csv(tmp_path / "p.csv", index=False)
+    frame.to_parquet(tmp_path / "p.parquet", row_group_size=4)
+    mapping = {"id": ["job_id"], "text": ["body"]}
+    whole = list(iter_postings(tmp_path / "p.csv", mapping=mapping))
+    assert list(iter_postings(tmp_path / "p.parquet", mapping=mapping)) == whole
+    for start, stop in ((0, 5), (5, 13), (13, 25), (22, 30)):
+        expected = whole[start:stop]
+        assert list(iter_postings(tmp_path / "p.csv", mapping=mapping, start=start, stop=stop)) == expected
+        assert list(iter_postings(tmp_path / "p.parquet", mapping=mapping, start=start, stop=stop)) == expected
+    assert whole[7] == PostingError(id="j7", row=8, error="no text")
+    with pytest.raises(InvalidInputError, match="fewer than 31 data rows; did the file change"):
+        iter_postings(tmp_path / "p.csv", mapping=mapping, start=30)
