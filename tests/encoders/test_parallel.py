@@ -51,8 +51,13 @@ def test_encode_chunk_loads_the_encoder_once_per_process() -> None:
 
 def _index_files(model_dir: Path) -> dict[str, bytes]:
     version = resolve_version(model_dir)
-    # Every file but the load-time stamp (.verified.json: inodes and times); the manifest included.
-    return {p.name: p.read_bytes() for p in sorted(version.iterdir()) if not p.name.startswith(".") and p.is_file()}
+    # Every file but the load-time stamp (.verified.json: inodes and times); the manifest included, less
+    # its build_id (unique per build by design: it names the version folder).
+    files = {p.name: p.read_bytes() for p in sorted(version.iterdir()) if not p.name.startswith(".") and p.is_file()}
+    manifest = json.loads(files[MANIFEST])
+    assert manifest.pop("build_id")
+    files[MANIFEST] = json.dumps(manifest, sort_keys=True).encode()
+    return files
 
 
 def test_a_parallel_index_build_is_byte_identical(
