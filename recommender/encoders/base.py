@@ -41,6 +41,24 @@ class Encoder(Protocol):
         ...
 
 
+class EncoderWrapper:
+    """Something around another encoder (``inner``: a cache, a process pool) that gives its vectors:
+    the same spec, size and fingerprint."""
+
+    inner: Encoder
+
+    @property
+    def spec(self) -> str:
+        return self.inner.spec
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     """Scale each row to unit length (zero rows stay zero) as float32."""
     vectors = np.asarray(vectors, dtype=np.float32)

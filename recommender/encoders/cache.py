@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import Encoder
+from .base import Encoder, EncoderWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ class ShardStore:
         return tuple(result)
 
 
-class CachedEncoder:
+class CachedEncoder(EncoderWrapper):
     """Wrap an encoder so each distinct text is encoded at most once across runs."""
 
     def __init__(self, encoder: Encoder, cache_dir: str | Path | None = None) -> None:
@@ -204,17 +204,6 @@ class CachedEncoder:
         self.store = ShardStore(self.folder, ["vectors"])
         self.hits = 0
         self.misses = 0
-
-    @property
-    def spec(self) -> str:
-        return self.inner.spec
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def fingerprint(self) -> str:
-        return self.inner.fingerprint()
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         rows = self.store.rows()

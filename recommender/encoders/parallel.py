@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import ArtifactError
-from .base import Encoder
+from .base import Encoder, EncoderWrapper
 
 __all__ = ["ParallelEncoder", "encode_chunk"]
 
@@ -40,7 +40,7 @@ def encode_chunk(spec: str, texts: list[str], batch_size: int = 64) -> tuple[str
     return fingerprint, np.asarray(encoder.encode(texts, batch_size=batch_size), np.float32)
 
 
-class ParallelEncoder:
+class ParallelEncoder(EncoderWrapper):
     """An encoder that spreads calls of at least ``min_texts`` texts over ``n_jobs`` joblib workers.
 
     ``n_jobs=-1`` uses every worker the active joblib backend has (all cores for loky; every Dask
@@ -53,17 +53,6 @@ class ParallelEncoder:
         self.chunk_size = chunk_size
         self.min_texts = min_texts
         self.chunks_sent = 0
-
-    @property
-    def spec(self) -> str:
-        return self.inner.spec
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
-
-    def fingerprint(self) -> str:
-        return self.inner.fingerprint()
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if len(texts) < self.min_texts or self.n_jobs == 1:
