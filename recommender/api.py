@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 # import their modules inside the functions below.
 from .defaults import CATALOG_FILE, SKILLS_FILE, default_model_dir, embedded_data_dir
 from .errors import ArtifactError, InvalidInputError
+from .inputs.postings import POSTING_FIELDS
 from .matching.engine import Recommender, Settings
 from .matching.filters import Filters
 from .store.artifacts import CURRENT, MANIFEST, atomic_text_file, file_sha256, read_manifest, resolve_version
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
     from .skills.results import SkillMatch
 
 logger = logging.getLogger(__name__)
-
-POSTING_FIELDS = ("id", "title", "text")
 
 
 @dataclass(frozen=True)

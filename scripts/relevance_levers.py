@@ -28,11 +28,11 @@ from recommender.evaluation.evaluate import resolve_encoder
 from recommender.evaluation.metrics import graded_ndcg, graded_precision, unjudged
 from recommender.evaluation.ranking import (
     WUZZUF_MAPPING,
-    _keys,
-    _top,
     dense_ranker,
+    pair_keys,
     read_graded_pairs,
     tfidf_ranker,
+    top_keys,
 )
 from recommender.formats.readers import load_catalog
 from recommender.inputs.postings import Posting, iter_postings
@@ -141,7 +141,7 @@ def main() -> None:
 
     gold = read_graded_pairs(args.data)
     catalog = load_catalog(args.catalog, mapping=parse_mapping(EDX_MAP))
-    keys, key_of = _keys(catalog, "row")
+    keys, key_of = pair_keys(catalog, "row")
     postings = [
         p for p in iter_postings(args.postings, mapping=WUZZUF_MAPPING) if isinstance(p, Posting) and p.id in gold
     ]
@@ -168,7 +168,7 @@ def main() -> None:
     }
     rows = []
     for name, rank in baselines.items():
-        runs = [_top(rank(text), keys, 10) for text in texts]
+        runs = [top_keys(rank(text), keys, 10) for text in texts]
         rows.append({"system": name, **figures(judgments, runs), "weights": None})
     folds = np.array_split(np.random.default_rng(0).permutation(len(postings)), args.folds)
     for lever in LEVERS:

@@ -99,7 +99,7 @@ def credential_rows(catalog: Catalog) -> dict[int, int]:
     return {row - 1: i for row, i in position.items()}
 
 
-def _keys(catalog: Catalog, pairs_by: str) -> tuple[list[str], dict[str, str]]:
+def pair_keys(catalog: Catalog, pairs_by: str) -> tuple[list[str], dict[str, str]]:
     """Each credential's key in the pairs file, and a map from any key form to it (duplicates, rows)."""
     if pairs_by == "id":
         ids = [c.id for c in catalog.credentials]
@@ -146,7 +146,7 @@ def dense_ranker(encoder: Encoder, documents: Sequence[str]) -> Callable[[str], 
     return lambda text: vectors @ encoder.encode([text])[0]
 
 
-def _top(scores: np.ndarray, keys: Sequence[str], depth: int) -> list[str]:
+def top_keys(scores: np.ndarray, keys: Sequence[str], depth: int) -> list[str]:
     order = np.lexsort((np.arange(len(scores)), -scores))[:depth]
     return [keys[i] for i in order]
 
@@ -183,7 +183,7 @@ def evaluate_ranking(
         raise InvalidInputError(f"unknown system(s) {unknown or systems}; choose from {', '.join(SYSTEMS)}")
     gold = read_graded_pairs(data, doc_column=doc_column)
     loaded = load_catalog(catalog, mapping=COURSERA_MAPPING if catalog_mapping is None else catalog_mapping)
-    keys, key_of = _keys(loaded, pairs_by)
+    keys, key_of = pair_keys(loaded, pairs_by)
     selected: list[tuple[Posting, dict[str, int]]] = []
     no_text = missing_pairs = 0
     for posting in iter_postings(postings, mapping=WUZZUF_MAPPING if posting_mapping is None else posting_mapping):
@@ -218,7 +218,7 @@ def evaluate_ranking(
                 runs.append([keys[position[r.id]] for r in found if r.id in position])
         else:
             rank = tfidf_ranker(documents) if system == "tfidf" else dense_ranker(text_encoder, documents)
-            runs = [_top(rank(text), keys, DEPTH) for text in texts]
+            runs = [top_keys(rank(text), keys, DEPTH) for text in texts]
         metrics, counts = _judged_metrics([j for _, j in selected], runs, min_grade)
         details: dict[str, Any] = {
             "system": system,
