@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import Any
 
 from recommender.matching.engine import Recommender, Settings
@@ -38,3 +40,13 @@ def answers(model: Recommender) -> list[Any]:
     answers.append(model.recommend(skills="SQL, Python, Scrum, cooking", have="Python", k=4).to_dict())
     answers.append([m.to_dict() for m in model.skills(QUERIES[0])])  # type: ignore[arg-type]
     return answers
+
+
+def head_csv(source: Path, target: Path, rows: int) -> Path:
+    """The header and the first ``rows`` data rows of ``source``, written to ``target``."""
+    with source.open(newline="", encoding="utf-8") as handle, target.open("w", newline="", encoding="utf-8") as out:
+        reader, writer = csv.reader(handle), csv.writer(out)
+        writer.writerow(next(reader))
+        for _, row in zip(range(rows), reader, strict=False):
+            writer.writerow(row)
+    return target

@@ -6,28 +6,17 @@ no model to load); the postings are the first rows of the Wuzzuf file, copied to
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from recommender.api import build_index
 
-from ..helpers import HASH_SETTINGS
+from ..helpers import HASH_SETTINGS, head_csv
 
 COURSES = 400
 POSTING_MAP = ["id=job_id", "title=job_title", "text=job_description+job_requirements"]
 CATALOG_MAP = ["title=Title", "provider=Institution", "level=Level", "skills=Gained Skills", "text=Title+Subject"]
-
-
-def head_csv(source: Path, target: Path, rows: int) -> Path:
-    """The header and the first ``rows`` data rows of ``source``, written to ``target``."""
-    with source.open(newline="", encoding="utf-8") as handle, target.open("w", newline="", encoding="utf-8") as out:
-        reader, writer = csv.reader(handle), csv.writer(out)
-        writer.writerow(next(reader))
-        for _, row in zip(range(rows), reader, strict=False):
-            writer.writerow(row)
-    return target
 
 
 @pytest.fixture(scope="module")

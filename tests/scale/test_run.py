@@ -16,7 +16,8 @@ from recommender.scale.cluster import open_client
 from recommender.scale.manifest import MANIFEST_FILE, read_manifest
 from recommender.scale.run import RunOptions, score_to_folder
 
-from .conftest import POSTING_MAP, head_csv
+from ..helpers import head_csv
+from .conftest import POSTING_MAP
 
 ROWS = 120
 FEW = 40

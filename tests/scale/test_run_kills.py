@@ -19,7 +19,8 @@ import pytest
 
 from recommender.scale.manifest import MANIFEST_FILE, read_manifest
 
-from .conftest import POSTING_MAP, head_csv
+from ..helpers import head_csv
+from .conftest import POSTING_MAP
 
 ROWS = 400
 PARTITION = 20
