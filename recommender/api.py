@@ -22,7 +22,7 @@ from .inputs.postings import POSTING_FIELDS
 from .matching.engine import Recommender, Settings
 from .matching.filters import Filters
 from .store.artifacts import CURRENT, MANIFEST, atomic_text_file, file_sha256, read_manifest, resolve_version
-from .store.index_io import load_index
+from .store.index_io import DOCUMENT_VECTORS, load_index
 
 if TYPE_CHECKING:
     from .formats.export import AlignmentExport
@@ -236,6 +236,7 @@ def _needs_default_build(model_dir: Path) -> bool:
         or taxonomy.get("sha256") != file_sha256(skills_path)
         or manifest.get("encoder", {}).get("spec") != "default"
         or manifest.get("settings") != asdict(Settings())
+        or manifest.get("documents") != DOCUMENT_VECTORS
     )
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recommender.encoders.base import encode_grouped, normalize_rows
 from recommender.evaluation.evaluate import resolve_encoder
 from recommender.evaluation.metrics import graded_ndcg, graded_precision, unjudged
 from recommender.evaluation.ranking import (
@@ -39,7 +40,9 @@ from recommender.inputs.postings import Posting, iter_postings
 from recommender.inputs.tabular import parse_mapping
 from recommender.matching.engine import Settings, credential_document
 from recommender.matching.filters import Filters
+from recommender.matching.profiles import credential_segments
 from recommender.matching.scoring import combine
+from recommender.skills.segment import split_segments
 from recommender.store.index_io import load_index
 
 SHARED = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
@@ -62,6 +65,9 @@ class Lever:
     lexical: tuple[float, ...] = (0.0,)
     dense: tuple[float, ...] = (0.25,)
     uncovered: tuple[float, ...] = (1.0,)
+    # The document vectors: "whole" (each text encoded as one, over the best candidate's cosine: the
+    # engine now) or "segments" (the mean of its segment embeddings, the raw cosine: the engine before).
+    document: str = "whole"
 
     def grid(self) -> list[dict[str, float]]:
         combos = itertools.product(
@@ -76,40 +82,45 @@ class Lever:
 
 # Cumulative: each row adds one lever to the row above (and tunes what it adds with the rest).
 _ALL_WEIGHTS = dict(coverage=WEIGHTS, lexical=WEIGHTS, dense=(0.0, 0.25, 0.5))
+_SEGMENTS = dict(document="segments")
+_UP_TO_UNCOVERED = dict(specificity=(False, True), precision=(0.0, 0.5, 1.0, 2.0), uncovered=(0.5, 0.75, 1.0))
 LEVERS = (
-    Lever("engine before (coverage 0.75 + dense 0.25, any language)", language=False, text_first=False),
-    Lever("+ the posting's language", text_first=False),
-    Lever("+ role profiles that follow the text"),
-    Lever("+ specificity (IDF of credential skills)", specificity=(False, True)),
-    Lever("+ precision (broad, shallow profiles)", specificity=(False, True), precision=(0.0, 0.5, 1.0)),
-    Lever("+ TF-IDF and dense document scores", specificity=(False, True), precision=(0.0, 0.5, 1.0), **_ALL_WEIGHTS),
+    Lever("engine before (coverage 0.75 + dense 0.25, any language)", language=False, text_first=False, **_SEGMENTS),
+    Lever("+ the posting's language", text_first=False, **_SEGMENTS),
+    Lever("+ role profiles that follow the text", **_SEGMENTS),
+    Lever("+ specificity (IDF of credential skills)", specificity=(False, True), **_SEGMENTS),
+    Lever("+ precision (broad, shallow profiles)", specificity=(False, True), precision=(0.0, 0.5, 1.0), **_SEGMENTS),
     Lever(
-        "+ uncovered credentials kept at 0.5 / 0.75 (all levers)",
+        "+ TF-IDF and dense document scores",
         specificity=(False, True),
-        precision=(0.0, 0.5, 1.0, 2.0),
-        uncovered=(0.5, 0.75, 1.0),
+        precision=(0.0, 0.5, 1.0),
         **_ALL_WEIGHTS,
+        **_SEGMENTS,
     ),
+    Lever("+ uncovered credentials kept at 0.5 / 0.75", **_UP_TO_UNCOVERED, **_ALL_WEIGHTS, **_SEGMENTS),
+    Lever("+ whole-text document vectors (all levers)", **_UP_TO_UNCOVERED, **_ALL_WEIGHTS),
     Lever(
-        "all levers, occupation blend as before (not text first)",
-        text_first=False,
-        specificity=(False, True),
-        precision=(0.0, 0.5, 1.0, 2.0),
-        uncovered=(0.5, 0.75, 1.0),
-        **_ALL_WEIGHTS,
+        "all levers, occupation blend as before (not text first)", text_first=False, **_UP_TO_UNCOVERED, **_ALL_WEIGHTS
     ),
     Lever("TF-IDF and dense document scores alone", coverage=(0.0,), lexical=WEIGHTS[1:], dense=(0.25, 0.5, 0.75, 1.0)),
 )
 
 
-def ranking(evidence: object, setting: dict[str, float], keys: list[str]) -> list[str]:
+def ranking(
+    evidence: object, setting: dict[str, float], keys: list[str], segments: np.ndarray | None = None
+) -> list[str]:
+    """The top 10 under ``setting``; ``segments``: the segment-mean document cosines, weighed raw (as before)."""
     ev = evidence  # RankingEvidence
     n = len(ev.coverage)  # type: ignore[attr-defined]
+    dense, dense_weight = ev.dense, setting["dense"]  # type: ignore[attr-defined]
+    if segments is not None:  # combine() divides by the best candidate's cosine: undo it to weigh it raw
+        dense = segments
+        dense_weight *= max(float(np.clip(segments[ev.candidates], 0, None).max()), 1e-12)  # type: ignore[attr-defined]
     relevance = combine(
         ev.specific_coverage if setting["specificity"] else ev.coverage,  # type: ignore[attr-defined]
         ev.precision if ev.precision is not None else np.ones(n),  # type: ignore[attr-defined]
-        ev.lexical, ev.dense, ev.candidates, coverage_weight=setting["coverage"],  # type: ignore[attr-defined]
-        lexical_weight=setting["lexical"], dense_weight=setting["dense"], precision_power=setting["precision"],
+        ev.lexical, dense, ev.candidates, coverage_weight=setting["coverage"],  # type: ignore[attr-defined]
+        lexical_weight=setting["lexical"], dense_weight=dense_weight, precision_power=setting["precision"],
         uncovered=setting["uncovered"], has_skills=ev.has_skills,  # type: ignore[attr-defined]
     )  # fmt: skip
     order = ev.candidates[np.lexsort((ev.candidates, -relevance.score[ev.candidates]))][:10]  # type: ignore[attr-defined]
@@ -161,10 +172,18 @@ def main() -> None:
                 model.evidence(t, title=p.title or None, filters=filters) for t, p in zip(texts, postings, strict=True)
             ]
     model.blender_.settings = blend
+    # The segment-mean document vectors the engine used before (segments come from the embedding cache).
+    text_encoder = resolve_encoder(None)
+    segment_lists = [credential_segments(c, split_segments) for c in model.credentials_]
+    means = normalize_rows(np.vstack([g.mean(axis=0) for g in encode_grouped(text_encoder, segment_lists)]))
+    posting_means = normalize_rows(
+        np.vstack([g.mean(axis=0) for g in encode_grouped(text_encoder, [split_segments(t) for t in texts])])
+    )
+    segment_dense = [means @ vector for vector in posting_means]
     documents = [credential_document(c) for c in catalog.credentials]
     baselines = {
         "TF-IDF, posting vs course text": tfidf_ranker(documents),
-        "all-MiniLM-L6-v2, whole posting vs whole course": dense_ranker(resolve_encoder(None), documents),
+        "all-MiniLM-L6-v2, whole posting vs whole course": dense_ranker(text_encoder, documents),
     }
     rows = []
     for name, rank in baselines.items():
@@ -174,7 +193,11 @@ def main() -> None:
     for lever in LEVERS:
         grid = lever.grid()
         per_setting = [
-            [ranking(ev, setting, index_keys) for ev in evidence[lever.language, lever.text_first]] for setting in grid
+            [
+                ranking(ev, setting, index_keys, segment_dense[i] if lever.document == "segments" else None)
+                for i, ev in enumerate(evidence[lever.language, lever.text_first])
+            ]
+            for setting in grid
         ]
         scores = np.array(
             [[graded_ndcg(j, r, 5) for j, r in zip(judgments, runs, strict=True)] for runs in per_setting]
@@ -202,11 +225,11 @@ def main() -> None:
     titles = {keys[i]: c.title for i, c in enumerate(catalog.credentials)}
     for i in range(min(args.examples, len(postings))):
         print(f"\n{postings[i].title} (posting {postings[i].id}); grade in brackets, - = unjudged")
-        for label, setting, ev in (
-            ("before", before, evidence[False, False][i]),
-            ("after", after, evidence[True, True][i]),
+        for label, setting, ev, segments in (
+            ("before", before, evidence[False, False][i], segment_dense[i]),
+            ("after", after, evidence[True, True][i], None),
         ):
-            top = ranking(ev, setting, index_keys)[:5]
+            top = ranking(ev, setting, index_keys, segments)[:5]
             shown = "; ".join(f"{titles[k]} [{judgments[i].get(k, '-')}]" for k in top)
             print(f"  {label:6} {shown}")
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..inputs.postings import Posting, PostingError
 from ..skills.extractor import SegmentMatch
 from ..skills.segment import split_segments
-from .engine import Recommender
+from .engine import Recommender, role_document
 from .filters import Filters
 
 
@@ -150,6 +150,9 @@ def score_postings(
         embedded, encoded = cache.lookup(model, [s for segments in segment_lists for s in segments])
         summary.segments += sum(len(s) for s in segment_lists)
         summary.segments_encoded += encoded
+        scored = [p for p, segments in zip(chunk, segment_lists, strict=True) if isinstance(p, Posting) and segments]
+        wholes = [role_document(p.text, p.title) for p in scored]  # each posting's document embedding
+        documents = iter(model.encoder.encode(wholes) if wholes else [])  # type: ignore[union-attr]
         for posting, segments in zip(chunk, segment_lists, strict=True):
             summary.rows += 1
             if isinstance(posting, PostingError) or not segments:
@@ -159,7 +162,15 @@ def score_postings(
             else:
                 embeddings = np.stack([embedded[s][0] for s in segments])
                 matches = _posting_matches(segments, embedded)
-                result = model.recommend_embedded(segments, embeddings, k=k, filters=filters, matches=matches)
+                result = model.recommend_embedded(
+                    segments,
+                    embeddings,
+                    k=k,
+                    filters=filters,
+                    matches=matches,
+                    title=posting.title or None,
+                    document=next(documents),
+                )
                 summary.scored += 1
                 yield {"id": posting.id, "title": posting.title, **as_plain(result)}
             if on_row is not None:

@@ -70,11 +70,11 @@ class Settings:
     declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
     text_weight: float = 0.5  # weight of text-found skills relative to declared ones
     skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
-    # The relevance score (scoring.py): weights of skill coverage, BM25 and document cosine; chosen on the
-    # judged Wuzzuf × edX set by cross-validation over postings (scripts/relevance_levers.py).
+    # The relevance score (scoring.py): weights of skill coverage, TF-IDF and document cosine; chosen on
+    # the judged Wuzzuf × edX set by cross-validation over postings (scripts/relevance_levers.py).
     coverage_weight: float = 0.25
-    lexical_weight: float = 0.5
-    dense_weight: float = 0.5
+    lexical_weight: float = 0.25
+    dense_weight: float = 0.75
     specificity: bool = False  # weigh each credit by the IDF of the credential skill that gives it (measured, off)
     precision_power: float = 1.0  # coverage × precision ** p: broad, shallow profiles count less
     uncovered: float = 0.75  # a credential that covers none of the role's skills keeps this share of its score
@@ -92,8 +92,14 @@ class Settings:
 class _RoleVectors:
     skills: tuple[RoleSkill, ...]
     embeddings: np.ndarray  # one unit row per role skill
-    document: np.ndarray  # unit vector of the whole role
+    document: np.ndarray  # unit mean of the role's segment (or skill) embeddings: matches occupations
     text: str = ""  # what the role was given as (description, title or skill names): the lexical query
+    whole: np.ndarray | None = None  # the whole role text encoded as one: ranks documents (else ``document``)
+
+    @property
+    def query(self) -> np.ndarray:
+        """The vector credentials' document embeddings are compared with."""
+        return self.document if self.whole is None else self.whole
 
 
 def _looks_like_list(text: str) -> bool:
@@ -101,8 +107,15 @@ def _looks_like_list(text: str) -> bool:
     return bool(items) and all(len(item.split()) <= 6 for item in items)
 
 
+def role_document(text: str, title: str | None = None) -> str:
+    """A job's whole text as one document (its title first, unless the text already starts with it)."""
+    if title and title.strip() and not text.lstrip().startswith(title.strip()):
+        return f"{title.strip()}\n\n{text}"
+    return text
+
+
 def credential_document(credential: Credential) -> str:
-    """The text a credential is matched on word for word (BM25): its title, text and declared skills."""
+    """A credential as one text (TF-IDF and its document embedding): its title, text and declared skills."""
     return "\n".join(part for part in (credential.title, credential.text, ", ".join(credential.skills)) if part)
 
 
@@ -164,12 +177,15 @@ class Recommender:
         segments = [credential_segments(c, split_segments) for c in credentials]
         logger.info("embedding %d credential texts", len(credentials))
         segment_embeddings = encode_grouped(encoder, segments, progress=progress)
+        logger.info("embedding %d credential documents", len(credentials))
+        documents = encoder.encode([credential_document(c) for c in credentials], progress=progress)
         profiles = build_profiles(
             credentials,
             extractor,
             declared_positions,
             segments,
             segment_embeddings,
+            documents=documents,
             text_weight=settings.text_weight,
             neighbours=_segment_neighbours(extractor, encoder, segments, segment_embeddings),
         )
@@ -213,7 +229,7 @@ class Recommender:
         self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
         if blender is not None:
             self.occupations_, self.blender_ = blender.occupations_, blender
-        self.lexical_ = lexical  # None for an index built before BM25 was stored: no lexical evidence
+        self.lexical_ = lexical  # None for an index built without TF-IDF arrays: no lexical evidence
         self.specificity_ = specificity(self.coverage_.profile_csc_)
 
     def _check_fitted(self) -> None:
@@ -303,6 +319,7 @@ class Recommender:
         title: str | None = None,
         blend: bool = False,
         text: str = "",
+        whole: np.ndarray | None = None,
     ) -> _RoleVectors:
         limit = self.settings.max_role_skills
         if blend and hasattr(self, "blender_"):  # text skills + the nearest occupations' skills
@@ -312,23 +329,26 @@ class Recommender:
             skills = self.blender_.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
         else:
             skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
-        return self._role_vectors(skills, document, text)
+        return self._role_vectors(skills, document, text, whole)
 
-    def _role_vectors(self, skills: Sequence[RoleSkill], document: np.ndarray, text: str = "") -> _RoleVectors:
+    def _role_vectors(
+        self, skills: Sequence[RoleSkill], document: np.ndarray, text: str = "", whole: np.ndarray | None = None
+    ) -> _RoleVectors:
         positions = self.vocabulary_.index_of()
         embeddings = (
             self.skill_embeddings_[[positions[s.id] for s in skills]]
             if skills
             else np.zeros((0, document.shape[0]), dtype=np.float32)
         )
-        return _RoleVectors(tuple(skills), embeddings, document, text)
+        return _RoleVectors(tuple(skills), embeddings, document, text, whole)
 
     def _role_from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> _RoleVectors:
-        segments = split_segments(_bounded(text))
+        text = _bounded(text)
+        segments = split_segments(text)
         if not segments:
             raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
-        embeddings = self.encoder.encode(segments)  # type: ignore[union-attr]
-        return self._role_from_segments(segments, embeddings, title=title, blend=blend)
+        embeddings = self.encoder.encode([*segments, role_document(text, title)])  # type: ignore[union-attr]
+        return self._role_from_segments(segments, embeddings[:-1], title=title, blend=blend, whole=embeddings[-1])
 
     def _role_from_segments(
         self,
@@ -338,13 +358,14 @@ class Recommender:
         *,
         title: str | None = None,
         blend: bool = False,
+        whole: np.ndarray | None = None,
     ) -> _RoleVectors:
         if found is None:
             found = self.extractor_.match_embeddings(embeddings, segments)
         matches = self.extractor_.aggregate(segments, found)
         document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
         text = "\n".join([title, *segments] if title else segments)
-        return self._role_from_matches(matches, document, title=title, blend=blend, text=text)
+        return self._role_from_matches(matches, document, title=title, blend=blend, text=text, whole=whole)
 
     def _role_from_names(self, names: Sequence[str]) -> _RoleVectors:
         names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
@@ -450,14 +471,18 @@ class Recommender:
         filters: Filters | None = None,
         matches: Sequence[SegmentMatch] | None = None,
         title: str | None = None,
+        document: np.ndarray | None = None,
     ) -> QueryResult:
         """``recommend`` for a description already split and embedded (batch scoring uses it).
 
-        ``matches`` are ``extractor_.match_embeddings(embeddings, segments)`` when already known.
+        ``matches`` are ``extractor_.match_embeddings(embeddings, segments)`` when already known;
+        ``document`` is the embedding of the whole text (``role_document``), encoded here when not given.
         """
         self._check_fitted()
         self._check_k(k)
-        vectors = self._role_from_segments(segments, embeddings, matches, title=title, blend=True)
+        if document is None:
+            document = self.encoder.encode([role_document("\n".join(segments), title)])[0]  # type: ignore[union-attr]
+        vectors = self._role_from_segments(segments, embeddings, matches, title=title, blend=True, whole=document)
         return self._rank(Role(vectors.skills), vectors, k, filters or Filters())
 
     def _check_k(self, k: int) -> None:
@@ -508,8 +533,8 @@ class Recommender:
     def _evidence(
         self, vectors: _RoleVectors, allowed: np.ndarray, depth: int, *, complete: bool = False
     ) -> RankingEvidence:
-        """Coverage, precision, BM25 and document cosine for the candidates: the credentials with any
-        credit, and the ``depth`` best by document cosine and by BM25 (``complete``: every part, for
+        """Coverage, precision, TF-IDF and document cosine for the candidates: the credentials with any
+        credit, and the ``depth`` best by document cosine and by TF-IDF (``complete``: every part, for
         every allowed credential)."""
         n = len(self.credentials_)
         settings = self.settings
@@ -521,7 +546,7 @@ class Recommender:
             specific = coverage_by_credential(credits, weights, n, self.specificity_)
         marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
         marked[credits.credential] = True
-        near = self.document_index_.kneighbors(vectors.document[None, :], n_neighbors=depth, return_distance=False)
+        near = self.document_index_.kneighbors(vectors.query[None, :], n_neighbors=depth, return_distance=False)
         marked[near[0]] = True
         lexical = np.zeros(n, dtype=np.float64)
         if (complete or settings.lexical_weight) and self.lexical_ is not None and vectors.text:
@@ -529,7 +554,7 @@ class Recommender:
             marked[np.argpartition(-lexical, depth - 1)[:depth]] = True
         candidates = np.flatnonzero(allowed if complete else marked & allowed)
         dense = np.zeros(n, dtype=np.float64)
-        dense[candidates] = self.profiles_.documents[candidates] @ vectors.document
+        dense[candidates] = self.profiles_.documents[candidates] @ vectors.query
         focus = precision(credits, self.profiles_.matrix, n) if complete or settings.precision_power else None
         return RankingEvidence(credits, coverage, specific, focus, lexical, dense, candidates, bool(vectors.skills))
 

@@ -3,8 +3,10 @@
 Declared skills are matched by exact label or alias first, then by the nearest surface form
 above ``declared_threshold``; a declared skill that maps to nothing becomes a catalog-local skill
 (id ``local:<slug>``), never dropped. Skills found in the credential's title and text join at a
-lower weight (``text_weight`` × similarity). Each credential also gets a dense document
-embedding: the normalised mean of its segment embeddings.
+lower weight (``text_weight`` × similarity). Each credential also carries a dense document
+embedding: its whole document (title, text, declared skills) encoded as one text, which the
+encoder reads from the top — title and summary first — as a person judging it does (the mean of
+its segment embeddings, used before, ranked worse on the judged set: docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -68,11 +70,13 @@ def build_profiles(
     segments: Sequence[Sequence[str]],
     segment_embeddings: Sequence[np.ndarray],
     *,
+    documents: np.ndarray,
     text_weight: float,
     neighbours: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Profiles:
     """Assemble the profile matrix from declared skills and skills matched in each text
-    (``neighbours``: each credential's segments' nearest forms, when already computed)."""
+    (``documents``: each credential's document embedding; ``neighbours``: each credential's
+    segments' nearest forms, when already computed)."""
     strings: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -80,7 +84,8 @@ def build_profiles(
     sims: list[float] = []
     sources: list[int] = []
     evidence: list[int] = []
-    documents = np.zeros((len(credentials), extractor.form_embeddings_.shape[1]), dtype=np.float32)
+    if len(documents) != len(credentials):
+        raise ValueError(f"{len(documents)} document embeddings for {len(credentials)} credentials")
 
     for row, credential in enumerate(credentials):
         entries: dict[int, tuple[float, float, int, str]] = {}
@@ -91,7 +96,6 @@ def build_profiles(
                 entries[position] = (weight, similarity, DECLARED, name)
         embeddings = segment_embeddings[row]
         if len(embeddings):
-            documents[row] = embeddings.mean(axis=0)
             known = neighbours[row] if neighbours is not None else None
             for match in extractor.match_embeddings(embeddings, segments[row], neighbours=known):
                 weight = text_weight * match.similarity
@@ -119,5 +123,5 @@ def build_profiles(
         source=np.asarray(sources, dtype=np.int8)[order],
         evidence=np.asarray(evidence, dtype=np.int32)[order],
         strings=list(strings),
-        documents=normalize_rows(documents),
+        documents=normalize_rows(np.asarray(documents, dtype=np.float32)),
     )

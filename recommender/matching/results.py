@@ -53,7 +53,7 @@ class Recommendation(Serialisable):
     score: float
     coverage: float
     document_similarity: float
-    lexical_match: float = 0.0  # BM25 of the role's text against the credential's, over the best candidate's
+    lexical_match: float = 0.0  # TF-IDF cosine of the role's text against the credential's, over the best candidate's
     provider: str = ""
     hours: float | None = None
     cost: float | None = None

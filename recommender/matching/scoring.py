@@ -5,14 +5,15 @@
   credential skill that gives it is across the catalog (an IDF: a skill in every course's profile,
   such as "communication", says little about any one course), and *precision* discounts a broad,
   shallow profile — the share of the credential's own profile weight that serves the role.
-- **Lexical match** (``documents.LexicalIndex``): BM25 of the job text against the credential's title
-  and text.
-- **Dense match**: cosine of the job's and the credential's document embeddings.
+- **Lexical match** (``documents.LexicalIndex``): TF-IDF cosine of the job text against the
+  credential's title, text and declared skills.
+- **Dense match**: cosine of the job's and the credential's document embeddings (each whole text
+  encoded as one: ``profiles.py``).
 
-Coverage and BM25 are divided by their best value among the candidates (their scales vary from one
-query to the next; the best candidate scores 1), the cosine is used as it is; the score is their
-weighted sum. A credential that covers none of the role's skills keeps only ``uncovered`` of its
-score, so it ranks above one that covers some only when its document evidence is clearly stronger.
+Each is divided by its best value among the candidates (their scales vary from one query to the
+next; the best candidate scores 1), and the score is their weighted sum. A credential that covers
+none of the role's skills keeps only ``uncovered`` of its score, so it ranks above one that covers
+some only when its document evidence is clearly stronger.
 The weights were chosen on the judged Wuzzuf × edX set by cross-validation over postings
 (``scripts/relevance_levers.py``; docs/benchmarks.md).
 """
@@ -34,8 +35,8 @@ class Relevance:
     score: np.ndarray
     coverage: np.ndarray  # recall of the role's skills (specificity-weighted when on)
     precision: np.ndarray  # share of the credential's profile weight that serves the role
-    lexical: np.ndarray  # BM25 / best BM25 among the candidates
-    dense: np.ndarray  # cosine of the document embeddings
+    lexical: np.ndarray  # TF-IDF cosine / the best among the candidates
+    dense: np.ndarray  # cosine of the document embeddings (as it is; the score uses it over the best)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class RankingEvidence:
     coverage: np.ndarray  # plain coverage of the role's skills, per credential
     specific_coverage: np.ndarray | None  # coverage with each credit weighted by ``specificity``
     precision: np.ndarray | None
-    lexical: np.ndarray  # raw BM25 (zeros when not computed)
+    lexical: np.ndarray  # TF-IDF cosine (zeros when not computed)
     dense: np.ndarray  # document cosine for the candidates (zeros elsewhere)
     candidates: np.ndarray  # credentials that pass the filters and have any evidence
     has_skills: bool
@@ -97,7 +98,7 @@ def combine(
     score = (
         coverage_weight * _scaled(focused, candidates)
         + lexical_weight * lexical_part
-        + dense_weight * np.clip(dense, 0.0, None)
+        + dense_weight * _scaled(np.clip(dense, 0.0, None), candidates)
     )
     if has_skills:
         score = np.where(coverage > 0, score, uncovered * score)

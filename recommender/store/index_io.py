@@ -37,6 +37,10 @@ from ..skills.neighbors import unit_rows
 from ..skills.roles import blend_artifacts, load_blender
 from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
 
+# What the "documents" array holds: each credential's whole text encoded as one. Indexes of earlier
+# versions hold the mean of its segment embeddings instead, and are refused with a rebuild hint.
+DOCUMENT_VECTORS = "whole-text"
+
 
 def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, Any] | None = None) -> Path:
     """Write ``model`` (fitted) atomically into ``model_dir``; ``inputs`` records data hashes and paths.
@@ -79,6 +83,7 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
             "dim": int(profiles.documents.shape[1]),
         },
         "settings": asdict(model.settings),
+        "documents": DOCUMENT_VECTORS,
         "counts": {
             "credentials": len(model.credentials_),
             "skills": len(model.vocabulary_),
@@ -169,6 +174,11 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
         credentials = tuple(Credential.from_dict(d) for d in load_document(version, "credentials"))
     except (KeyError, TypeError) as exc:
         raise ArtifactError(f"index at {version} is incomplete ({exc!r}); rebuild it") from exc
+    if manifest.get("documents") != DOCUMENT_VECTORS:
+        raise ArtifactError(
+            f"the index at {version} was built by an earlier version (its credential document vectors are "
+            "segment means); rebuild it with `recommender index`"
+        )
     encoder = encoder or runtime_encoder(version, encoder_meta) or load_encoder(encoder_meta["spec"])
     if encoder.fingerprint() != encoder_meta["fingerprint"]:
         raise ArtifactError(

@@ -12,7 +12,7 @@ import pytest
 from recommender.errors import InvalidInputError
 from recommender.inputs.postings import Posting, PostingError
 from recommender.matching.batch import ScoreSummary, SegmentCache, score_postings
-from recommender.matching.engine import Recommender
+from recommender.matching.engine import Recommender, role_document
 from recommender.matching.filters import Filters
 from recommender.skills.segment import split_segments
 
@@ -57,7 +57,7 @@ def test_results_match_recommend_for_each_posting(
     lines = list(score_postings(tiny_model, items, k=2, filters=filters, chunk_size=chunk_size))
     assert len(lines) == len(items)
     for posting, line in zip(items, lines, strict=True):
-        expected = tiny_model.recommend(posting.text, k=2, filters=filters).to_dict()
+        expected = tiny_model.recommend(posting.text, title=posting.title, k=2, filters=filters).to_dict()
         assert line == {"id": posting.id, "title": posting.title, **expected}
 
 
@@ -75,7 +75,8 @@ def test_each_distinct_segment_is_encoded_once_across_chunks(tiny_model: Recomme
     assert summary.segments_encoded < summary.segments
     # The boilerplate's segments recur in all five postings: four of every five come from the cache.
     assert summary.segments - summary.segments_encoded >= len(split_segments(BOILERPLATE)) * (len(items) - 1)
-    assert Counter(spy.texts) == Counter(distinct)  # every distinct segment exactly once
+    # Every distinct segment exactly once, and each posting's whole text once (its document embedding).
+    assert Counter(spy.texts) == Counter(distinct) + Counter(role_document(p.text, p.title) for p in items)
     assert (summary.rows, summary.scored, sum(summary.errors.values())) == (5, 5, 0)
 
 

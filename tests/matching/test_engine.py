@@ -6,11 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from recommender.encoders.base import normalize_rows
 from recommender.encoders.hashing import HashingEncoder
 from recommender.errors import InvalidInputError, NotFittedError
 from recommender.formats.readers import load_catalog
 from recommender.inputs.taxonomy import Skill, Vocabulary
-from recommender.matching.engine import Recommender
+from recommender.matching.engine import Recommender, credential_document, role_document
 from recommender.matching.filters import Filters
 from recommender.store.index_io import load_index, save_index
 
@@ -143,3 +144,15 @@ def test_any_skill_query_gives_sorted_bounded_results(tiny_model: Recommender, c
     assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
     for r in recs:
         assert {m.skill for m in r.matched_skills}.isdisjoint({m.skill for m in r.missing_skills})
+
+
+def test_document_vectors_are_each_whole_credential_and_role_text_encoded_as_one(tiny_model: Recommender) -> None:
+    encoder = tiny_model.encoder
+    assert encoder is not None
+    whole = normalize_rows(encoder.encode([credential_document(c) for c in tiny_model.credentials_]))
+    np.testing.assert_allclose(tiny_model.profiles_.documents, whole, atol=1e-6)
+    text = "We need an analyst who writes SQL against PostgreSQL and builds Tableau dashboards."
+    evidence = tiny_model.evidence(text, title="Data analyst", filters=Filters(language="any"))
+    role = normalize_rows(encoder.encode([role_document(text, "Data analyst")]))[0]
+    assert role_document(text, "Data analyst") == "Data analyst\n\n" + text
+    np.testing.assert_allclose(evidence.dense, whole @ role, atol=1e-6)

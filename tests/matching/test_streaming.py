@@ -51,7 +51,8 @@ def _in_memory(model: Recommender, rows: list[Posting | PostingError], k: int) -
         if isinstance(row, PostingError):
             expected.append({"id": row.id, "row": row.row, "error": row.error})
         else:
-            expected.append({"id": row.id, "title": row.title, **model.recommend(row.text, k=k).to_dict()})
+            result = model.recommend(row.text, title=row.title, k=k)
+            expected.append({"id": row.id, "title": row.title, **result.to_dict()})
     return expected
 
 

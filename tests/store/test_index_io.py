@@ -115,3 +115,13 @@ def test_saved_query_tables_are_listed_in_the_manifest_and_checked(tiny_model: R
     matcher.write_text(matcher.read_text().replace("}", " }", 1))  # an edit after the index was written
     with pytest.raises(ArtifactError, match=r"form_matcher\.json"):
         load_index(tmp_path / "index")
+
+
+def test_an_index_with_segment_mean_document_vectors_is_refused_with_a_rebuild_hint(
+    tiny_model: Recommender, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_io, "DOCUMENT_VECTORS", "segment-mean")  # what an earlier version wrote
+    save_index(tiny_model, tmp_path / "index")
+    monkeypatch.undo()
+    with pytest.raises(ArtifactError, match=r"built by an earlier version.*rebuild it with `recommender index`"):
+        load_index(tmp_path / "index")
