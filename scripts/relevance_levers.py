@@ -4,7 +4,7 @@
 
 The index must be edX indexed against ESCO (with occupations), as the README's `index` command builds
 it. For every judged posting the engine's evidence is computed once (``Recommender.evidence``: skill
-coverage with and without specificity, precision, BM25, document cosine, for every credential); each
+coverage with and without specificity, precision, TF-IDF, document cosine, for every credential); each
 lever is then a way of weighing it (``matching.scoring.combine``). A lever with free weights picks them
 on the training postings of each fold (best mean nDCG@5) and is scored on the held-out postings, so
 every figure is out of sample; the weights picked on all postings are printed last (the defaults in
