@@ -5,7 +5,12 @@
 - ``coverage``: soft weighted coverage of a role's skills by each credential (``CoverageIndex``,
   ``coverage_by_credential``, ``rank_order``).
 - ``filters``: hard constraints — hours, cost, level, language (``Filters``).
-- ``engine``: ``Recommender`` (``fit``, ``skills``, ``role``, ``recommend``, ``profile``) and ``Settings``.
+- ``documents``: TF-IDF of the role's text against each credential's (``LexicalIndex``).
+- ``scoring``: coverage, TF-IDF and document cosine weighed into one score (``combine``, ``RankingEvidence``).
+- ``role_builder``: a text, title or skill list → the role's skills and vectors (``RoleBuilding``,
+  ``RoleVectors``, ``role_document``); ``Recommender`` inherits it.
+- ``engine``: ``Recommender`` (``fit``, ``skills``, ``role``, ``recommend``, ``evidence``, ``profile``) and
+  ``Settings``.
 - ``results``: ``QueryResult``, ``Recommendation``, ``MatchedSkill``, ``MissingSkill``, ``ProfileSkill``.
 - ``batch``: many postings, each distinct segment encoded once, streamed (``score_postings``).
 - ``render``: results as tables for people (``print_query_result``, ``print_skills``).
