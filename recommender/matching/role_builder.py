@@ -94,8 +94,9 @@ class RoleBuilding:
     occupations_: OccupationIndex
     blender_: RoleBlender
 
-    def _check_fitted(self) -> None:  # pragma: no cover - Recommender defines it
-        raise NotImplementedError
+    if TYPE_CHECKING:  # Recommender defines it
+
+        def _check_fitted(self) -> None: ...
 
     # ------------------------------------------------------------------ ESCO occupations (optional)
     # With occupations attached, a job description's role profile also holds the essential (and
