@@ -158,7 +158,12 @@ def _build_index_locked(
         text_encoder = ParallelEncoder(text_encoder, jobs)
     if use_cache:
         text_encoder = CachedEncoder(text_encoder, cache_dir)
-    model = Recommender(text_encoder, settings).fit(loaded, vocabulary, progress=progress)
+    structure = None
+    if vocabulary is not None and vocabulary.source == "esco":
+        from .inputs.skill_structure import load_skill_structure
+
+        structure = load_skill_structure(Path(taxonomy), vocabulary)  # type: ignore[arg-type]
+    model = Recommender(text_encoder, settings).fit(loaded, vocabulary, structure=structure, progress=progress)
     occupations_folder = _occupations_folder(occupations, taxonomy, vocabulary) if use_occupations else None
     if occupations_folder is not None:
         model.attach_occupations(load_occupations(occupations_folder), progress=progress)

@@ -76,7 +76,7 @@ def main() -> None:
     for number, (job_id, title, text) in enumerate(postings(args.postings, args.n, args.seed), start=1):
         role, vectors = model._build_role(text, None, None)
         for name, budget in BUDGETS.items():
-            problem = prepare_plan(model, role, vectors.embeddings, budget=budget)
+            problem = prepare_plan(model, role, vectors, budget=budget)
             instance = replace(problem.instance, secondary=None)
             started = time.perf_counter()
             exact = solve_exact(instance, time_limit=args.time_limit)

@@ -16,7 +16,14 @@ SKILLS = [
     ("nursing", "patient care", "care for patients"),
     ("hygiene", "hand hygiene", ""),
     ("dashboards", "build dashboards", "dashboard design"),
+    ("programming", "computer programming", "coding"),
+    ("java", "Java (computer programming)", "Java"),
 ]
+# ESCO's structure (broaderRelationsSkillPillar.csv, skillSkillRelations.csv, skillGroups_en.csv).
+GROUP = "http://data.europa.eu/esco/isced-f/0613"
+BROADER = [("python", "programming"), ("java", "programming"), ("programming", None), ("etl", None)]
+RELATED = [("etl", "optional", "warehouse")]
+REUSE = {"sql": "sector-specific", "nursing": "occupation-specific", "programming": "cross-sector"}
 OCCUPATIONS = [
     ("data-engineer", "data engineer", "big data engineer\ndata pipeline engineer",
      "Data engineers build pipelines that move data into warehouses."),
@@ -42,9 +49,25 @@ def write_esco(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "skills_en.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["conceptType", "conceptUri", "skillType", "preferredLabel", "altLabels", "description"])
+        writer.writerow(["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "description"])
         for key, label, aliases in SKILLS:
-            writer.writerow(["KnowledgeSkillCompetence", SKILL + key, "skill/competence", label, aliases, ""])
+            reuse = REUSE.get(key, "transversal")
+            writer.writerow(["KnowledgeSkillCompetence", SKILL + key, "skill/competence", reuse, label, aliases, ""])
+    with (folder / "broaderRelationsSkillPillar.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["conceptType", "conceptUri", "broaderType", "broaderUri"])
+        for child, parent in BROADER:
+            broader = SKILL + parent if parent else GROUP
+            writer.writerow(["KnowledgeSkillCompetence", SKILL + child, "SkillGroup" if parent is None else "KnowledgeSkillCompetence", broader])
+    with (folder / "skillSkillRelations.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["originalSkillUri", "originalSkillType", "relationType", "relatedSkillType", "relatedSkillUri"])
+        for a, kind, b in RELATED:
+            writer.writerow([SKILL + a, "skill/competence", kind, "knowledge", SKILL + b])
+    with (folder / "skillGroups_en.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["conceptType", "conceptUri", "preferredLabel"])
+        writer.writerow(["SkillGroup", GROUP, "software and applications development and analysis"])
     with (folder / "occupations_en.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         header = ["conceptType", "conceptUri", "iscoGroup", "preferredLabel", "altLabels", "description", "code"]

@@ -33,8 +33,10 @@ __all__ = ["Skill", "Vocabulary", "load_taxonomy", "normalize_label", "vocabular
 logger = logging.getLogger(__name__)
 
 ESCO_SKILLS_FILE = "skills_en.csv"
-GENERIC_COLUMNS = ("id", "label", "aliases", "description", "type")
-ESCO_COLUMNS = ("conceptUri", "preferredLabel", "altLabels", "description", "skillType")  # same roles, in order
+GENERIC_COLUMNS = ("id", "label", "aliases", "description", "type", "reuse_level")
+# The same roles, in order. ESCO's skillType: knowledge | skill/competence; reuseLevel: transversal |
+# cross-sector | sector-specific | occupation-specific.
+ESCO_COLUMNS = ("conceptUri", "preferredLabel", "altLabels", "description", "skillType", "reuseLevel")
 _TRANSLATE = str.maketrans(
     {
         **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"},
@@ -70,13 +72,16 @@ def normalize_label(text: str) -> str:
 
 @dataclass(frozen=True)
 class Skill:
-    """One skill: a stable id, a display label, alternative names, a description and a type."""
+    """One skill: a stable id, a display label, alternative names, a description, its type (ESCO:
+    ``knowledge`` or ``skill/competence``) and reuse level (ESCO: ``transversal``, ``cross-sector``,
+    ``sector-specific`` or ``occupation-specific``); the last two are empty when the vocabulary does not say."""
 
     id: str
     label: str
     aliases: tuple[str, ...] = ()
     description: str = ""
     type: str = ""
+    reuse_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,7 @@ def _read_skills(stream: Iterator[Record], columns: dict[str, str | None], path:
                 aliases=_aliases(cell(record.values, "aliases"), label, newline_only=esco),
                 description=parse_text(cell(record.values, "description")),
                 type=parse_text(cell(record.values, "type")),
+                reuse_level=parse_text(cell(record.values, "reuse_level")),
             )
         )
     if unlabelled:
@@ -235,8 +241,8 @@ def load_taxonomy(path: PathLike) -> Vocabulary:
 
     Accepts ESCO's CSV export as downloaded (a folder holding ``skills_en.csv``, or that file:
     ``conceptUri``, ``preferredLabel``, newline-separated ``altLabels``, ``description``,
-    ``skillType``), or a generic CSV/JSONL/JSON with ``id,label,aliases,description`` and an
-    optional ``type`` (aliases separated by ``|`` or newlines, or a JSON list).
+    ``skillType``, ``reuseLevel``), or a generic CSV/JSONL/JSON with ``id,label,aliases,description`` and
+    optional ``type`` and ``reuse_level`` (aliases separated by ``|`` or newlines, or a JSON list).
     """
     p = Path(path)
     if p.is_dir():

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from ..errors import NotFittedError
 from ..skills.neighbors import NeighborIndex, cosine_index
+from .claims import Claims, Pairs
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,20 @@ class Credits:
     credential: np.ndarray  # credential position
     skill: np.ndarray  # vocabulary position of the credential skill that gave the credit
     similarity: np.ndarray  # sim(role skill, credential skill)
-    credit: np.ndarray  # similarity * profile weight
+    credit: np.ndarray  # what the match is worth (claims.py: type weight × profile weight)
+    entry: np.ndarray | None = None  # the profile entry (CSR position) that holds the credential skill
+    type: np.ndarray | None = None  # claims.MATCH_TYPES index
+    sense: np.ndarray | None = None
+    focus: np.ndarray | None = None
+
+    @classmethod
+    def empty(cls) -> Credits:
+        ints, floats = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return cls(ints, ints, ints, floats, floats, ints, np.zeros(0, dtype=np.int8), floats, floats)
 
 
 class CoverageIndex:
-    """Soft skill-coverage lookups over a credential × skill profile matrix."""
+    """Candidate (role skill, credential skill) matches over a credential × skill profile matrix."""
 
     def __init__(self, skill_similarity: float = 0.5) -> None:
         self.skill_similarity = skill_similarity
@@ -42,8 +52,14 @@ class CoverageIndex:
 
         ``reference`` indexes with scikit-learn, else with its identical numpy twin (see skills/neighbors.py).
         """
+        # Each CSC entry's CSR position, so a match can name the profile entry (its evidence) that gave it.
+        positions = sp.csr_matrix(
+            (np.arange(1, profile.nnz + 1, dtype=np.int64), profile.indices, profile.indptr), shape=profile.shape
+        ).tocsc()
+        positions.sort_indices()
         self.profile_csc_ = sp.csc_matrix(profile, dtype=np.float32)
         self.profile_csc_.sort_indices()
+        self.csr_entry_ = (positions.data - 1).astype(np.int64)
         counts = np.diff(self.profile_csc_.indptr)
         self.used_skills_ = np.flatnonzero(counts).astype(np.int32)
         self.index_: NeighborIndex | None = None
@@ -51,11 +67,13 @@ class CoverageIndex:
             self.index_ = cosine_index(skill_embeddings[self.used_skills_], reference=reference)
         return self
 
-    def credits(self, role_embeddings: np.ndarray) -> Credits:
-        """The best credit each credential gives each role skill (pairs without credit omitted)."""
+    def candidates(self, role_embeddings: np.ndarray) -> Pairs:
+        """Every (role skill, credential, credential skill) whose skills' labels are at least
+        ``skill_similarity`` alike, with the profile entry that holds the credential skill."""
         if not hasattr(self, "profile_csc_"):
             raise NotFittedError("CoverageIndex is not fitted: call fit() first")
-        empty = Credits(*(np.zeros(0, dtype=t) for t in (np.int32, np.int32, np.int32, np.float32, np.float32)))
+        ints = np.zeros(0, dtype=np.int32)
+        empty = Pairs(ints, ints, ints, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64))
         if self.index_ is None or len(role_embeddings) == 0:
             return empty
         # A small tolerance keeps a skill that is exactly at the threshold.
@@ -70,22 +88,35 @@ class CoverageIndex:
         pair_skill = self.used_skills_[np.concatenate(neighbours)].astype(np.int32)
         pair_similarity = np.minimum(1.0, 1.0 - np.concatenate(distances).astype(np.float64)).astype(np.float32)
         # ... expanded into every credential that has the near skill (its column of the profile).
-        indptr, indices, data = self.profile_csc_.indptr, self.profile_csc_.indices, self.profile_csc_.data
+        indptr, indices = self.profile_csc_.indptr, self.profile_csc_.indices
         starts, lengths = indptr[pair_skill], indptr[pair_skill + 1] - indptr[pair_skill]
         if not lengths.sum():
             return empty
         offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)  # column start minus output start
         entries = np.arange(lengths.sum()) + offsets
-        role_ids, skills = np.repeat(pair_role, lengths), np.repeat(pair_skill, lengths)
-        sims = np.repeat(pair_similarity, lengths)
-        creds, credit = indices[entries].astype(np.int32), (data[entries] * sims).astype(np.float32)
-        # Keep the best credit per (role skill, credential); ties go to the more similar skill.
-        order = np.lexsort((-sims, -credit, creds, role_ids))
-        role_ids, creds = role_ids[order], creds[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (role_ids[1:] != role_ids[:-1]) | (creds[1:] != creds[:-1])
-        keep = order[first]
-        return Credits(role_ids[first], creds[first], skills[keep], sims[keep], credit[keep])
+        return Pairs(
+            np.repeat(pair_role, lengths),
+            indices[entries].astype(np.int32),
+            np.repeat(pair_skill, lengths),
+            np.repeat(pair_similarity, lengths),
+            self.csr_entry_[entries],
+        )
+
+
+def best_credits(claims: Claims) -> Credits:
+    """The best claim per (role skill, credential); ties go to the more similar skill, then the lower entry."""
+    pairs = claims.pairs
+    if not len(pairs.role):
+        return Credits.empty()
+    order = np.lexsort((pairs.entry, -pairs.similarity, -claims.credit, pairs.credential, pairs.role))
+    role_ids, creds = pairs.role[order], pairs.credential[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (role_ids[1:] != role_ids[:-1]) | (creds[1:] != creds[:-1])
+    keep = order[first]
+    return Credits(
+        pairs.role[keep], pairs.credential[keep], pairs.skill[keep], pairs.similarity[keep], claims.credit[keep],
+        pairs.entry[keep], claims.type[keep], claims.sense[keep], claims.focus[keep],
+    )  # fmt: skip
 
 
 def coverage_by_credential(

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from ..encoders.base import Encoder, encode_grouped
+from ..encoders.base import Encoder, encode_grouped, normalize_rows
 from ..encoders.cache import neighbour_store
 from ..encoders.load import load_encoder
 from ..errors import InvalidInputError, NotFittedError
 from ..inputs.catalog import Catalog, Credential
 from ..inputs.language import detect_language
+from ..inputs.skill_structure import SkillStructure
 from ..inputs.taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
 from ..skills.extractor import (
     DEFAULT_EXACT_BOOST,
@@ -35,12 +36,12 @@ from ..skills.extractor import (
 from ..skills.neighbors import cosine_index
 from ..skills.results import Role, SkillMatch
 from ..skills.roles import RoleBlender
-from ..skills.segment import split_segments
-from .coverage import CoverageIndex, coverage_by_credential, rank_order
+from .claims import CLAIM_ORDER, MATCH_TYPES, check, match_types
+from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
 from .documents import LexicalIndex
 from .filters import CredentialFacts, Filters
-from .profiles import SOURCES, Profiles, build_profiles, credential_segments, local_skill_id, local_skills
-from .results import MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Recommendation
+from .profiles import CONTEXTS, FIELDS, SOURCES, Profiles, build_profiles, credential_text, local_skill_id, local_skills
+from .results import EvidenceSpan, MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Recommendation
 from .role_builder import RoleBuilding, RoleVectors, bounded_text, role_document
 from .scoring import RankingEvidence, combine, precision, specificity
 
@@ -67,6 +68,10 @@ class Settings:
     uncovered: float = 0.75  # a credential that covers none of the role's skills keeps this share of its score
     held_similarity: float = 0.85  # a held skill this close to a role skill removes it
     max_role_skills: int = 40
+    # Claims (claims.py): two different skills the vocabulary does not link match only when their labels are
+    # this alike; a match is claimed (and credited) only when its sense + focus reach ``claim_threshold``.
+    semantic_similarity: float = 0.8
+    claim_threshold: float = 0.7
 
     def new_extractor(self) -> SkillExtractor:
         """An unfitted SkillExtractor with these matching settings."""
@@ -103,8 +108,16 @@ class Recommender(RoleBuilding):
         self.settings = settings or Settings()
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, catalog: Catalog, vocabulary: Vocabulary | None = None, *, progress: bool = False) -> Recommender:
-        """Profile every credential of ``catalog`` against ``vocabulary`` (default: its declared skills)."""
+    def fit(
+        self,
+        catalog: Catalog,
+        vocabulary: Vocabulary | None = None,
+        *,
+        structure: SkillStructure | None = None,
+        progress: bool = False,
+    ) -> Recommender:
+        """Profile every credential of ``catalog`` against ``vocabulary`` (default: its declared skills);
+        ``structure`` says how the vocabulary's skills relate (ESCO's: ``load_skill_structure``)."""
         encoder = self.encoder or load_encoder()
         settings = self.settings
         credentials = tuple(catalog.credentials)
@@ -130,23 +143,36 @@ class Recommender(RoleBuilding):
             for (key, name), (position, similarity) in zip(declared, mapping, strict=True)
         }
 
-        segments = [credential_segments(c, split_segments) for c in credentials]
-        logger.info("embedding %d credential texts", len(credentials))
+        texts = [credential_text(c) for c in credentials]
+        segments = [t.segments for t in texts]
+        logger.info("embedding %d credential texts (%d segments)", len(credentials), sum(map(len, segments)))
         segment_embeddings = encode_grouped(encoder, segments, progress=progress)
+        sentence_embeddings = encode_grouped(encoder, [t.sentence_texts for t in texts], progress=progress)
         logger.info("embedding %d credential documents", len(credentials))
         documents = encoder.encode([credential_document(c) for c in credentials], progress=progress)
+        declared_embeddings = dict(zip([key for key, _ in declared], encoder.encode(names), strict=True)) if names else {}
         profiles = build_profiles(
             credentials,
             extractor,
             declared_positions,
-            segments,
+            texts,
             segment_embeddings,
+            sentence_embeddings=sentence_embeddings,
             documents=documents,
+            declared_embeddings=declared_embeddings,
             text_weight=settings.text_weight,
             neighbours=_segment_neighbours(extractor, encoder, segments, segment_embeddings),
         )
         lexical = LexicalIndex().fit([credential_document(c) for c in credentials])
-        self.set_state(encoder, extractor, credentials, profiles, lexical=lexical)
+        vocabulary_ = extractor.vocabulary_
+        logger.info("embedding %d skill descriptions", len(vocabulary_))
+        descriptions = encoder.encode([skill.description or skill.label for skill in vocabulary_], progress=progress)
+        if structure is not None and structure.n_skills != len(vocabulary_):  # catalog-local skills were appended
+            structure = structure.extended(len(vocabulary_))
+        self.set_state(
+            encoder, extractor, credentials, profiles, lexical=lexical, structure=structure,
+            descriptions=descriptions,
+        )  # fmt: skip
         self.catalog_report_ = catalog.report
         self.unmapped_declared_ = len(extra)
         return self
@@ -161,10 +187,13 @@ class Recommender(RoleBuilding):
         blender: RoleBlender | None = None,
         lexical: LexicalIndex | None = None,
         reference: bool = True,
+        structure: SkillStructure | None = None,
+        descriptions: np.ndarray | None = None,
     ) -> None:
         """Set the fitted state from its parts (``fit``, and ``store.load_index`` from saved arrays).
 
         ``reference``: scikit-learn neighbour indexes (fit); else their identical numpy twins (load).
+        ``descriptions``: each vocabulary skill's description embedding (its label's when None).
         """
         self.encoder = encoder
         self.extractor_ = extractor
@@ -187,6 +216,10 @@ class Recommender(RoleBuilding):
             self.occupations_, self.blender_ = blender.occupations_, blender
         self.lexical_ = lexical  # None for an index built without TF-IDF arrays: no lexical evidence
         self.specificity_ = specificity(self.coverage_.profile_csc_)
+        self.structure_ = structure if structure is not None else SkillStructure.empty(len(self.vocabulary_))
+        self.description_embeddings_ = normalize_rows(
+            np.asarray(descriptions if descriptions is not None else self.skill_embeddings_, dtype=np.float32)
+        )
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "profiles_"):
@@ -324,7 +357,7 @@ class Recommender(RoleBuilding):
         n = len(self.credentials_)
         settings = self.settings
         weights = np.array([s.weight for s in vectors.skills], dtype=np.float64)
-        credits = self.coverage_.credits(vectors.embeddings)
+        credits = self.credits(vectors)
         coverage = coverage_by_credential(credits, weights, n)
         specific = None
         if complete or settings.specificity:
@@ -342,6 +375,27 @@ class Recommender(RoleBuilding):
         dense[candidates] = self.profiles_.documents[candidates] @ vectors.query
         focus = precision(credits, self.profiles_.matrix, n) if complete or settings.precision_power else None
         return RankingEvidence(credits, coverage, specific, focus, lexical, dense, candidates, bool(vectors.skills))
+
+    def credits(self, vectors: RoleVectors) -> Credits:
+        """The best claimed match of each (role skill, credential): typed, sense-checked, weighed (claims.py)."""
+        pairs = self.coverage_.candidates(vectors.embeddings)
+        if not len(pairs.role):
+            return Credits.empty()
+        positions = self.vocabulary_.index_of()
+        role_positions = np.array([positions.get(s.id, -1) for s in vectors.skills], dtype=np.int64)
+        inside = role_positions >= 0
+        descriptions = np.where(
+            inside[:, None], self.description_embeddings_[np.maximum(role_positions, 0)], normalize_rows(vectors.embeddings)
+        )
+        settings, profiles = self.settings, self.profiles_
+        types = match_types(
+            self.structure_, role_positions, pairs, profiles.mention, semantic_similarity=settings.semantic_similarity
+        )
+        claims = check(
+            pairs, types, descriptions, profiles.evidence, profiles.evidence_embeddings, profiles.documents,
+            profiles.matrix.data, threshold=settings.claim_threshold,
+        )  # fmt: skip
+        return best_credits(claims)
 
     def evidence(
         self, text: str | None = None, *, title: str | None = None, filters: Filters | None = None
@@ -381,29 +435,35 @@ class Recommender(RoleBuilding):
         lexical: float = 0.0,
     ) -> Recommendation:
         credential = self.credentials_[c]
-        matrix = self.profiles_.matrix
-        start, end = matrix.indptr[c], matrix.indptr[c + 1]
-        row_skills = matrix.indices[start:end]
+        profiles, skills = self.profiles_, self.vocabulary_.skills
         matched: list[MatchedSkill] = []
         covered: set[int] = set()
         for i in np.flatnonzero(credits.credential == c):
             role_skill = vectors.skills[credits.role[i]]
-            skill = int(credits.skill[i])
-            entry = start + int(np.searchsorted(row_skills, skill))
+            skill = skills[int(credits.skill[i])]
+            entry = int(credits.entry[i])
             covered.add(int(credits.role[i]))
+            where, begin, finish = (int(x) for x in profiles.span[entry])
             matched.append(
                 MatchedSkill(
                     skill=role_skill.label,
                     skill_id=role_skill.id,
                     weight=role_skill.weight,
-                    credential_skill=self.vocabulary_.skills[skill].label,
-                    credential_skill_id=self.vocabulary_.skills[skill].id,
+                    credential_skill=skill.label,
+                    credential_skill_id=skill.id,
                     similarity=float(credits.similarity[i]),
-                    source=SOURCES[int(self.profiles_.source[entry])],
-                    evidence=self.profiles_.strings[int(self.profiles_.evidence[entry])],
+                    source=SOURCES[int(profiles.source[entry])],
+                    evidence=profiles.strings[int(profiles.evidence[entry])],
+                    match=MATCH_TYPES[int(credits.type[i])],
+                    credit=float(credits.credit[i]),
+                    confidence=float(credits.sense[i] + credits.focus[i]),
+                    evidence_at=EvidenceSpan(FIELDS[where], begin, finish),
+                    context=CONTEXTS[int(profiles.context[entry])],
+                    role_source=role_skill.source,
                 )
             )
-        matched.sort(key=lambda m: (-m.weight * m.similarity, m.skill))
+        # The surest claims first: what the posting states, then the same skill or a narrower one, then by credit.
+        matched.sort(key=lambda m: (m.role_source == "occupation", CLAIM_ORDER[m.match], -m.weight * m.credit, m.skill))
         missing = tuple(MissingSkill(s.label, s.id, s.weight) for i, s in enumerate(vectors.skills) if i not in covered)
         return Recommendation(
             rank=rank,

@@ -8,8 +8,18 @@ from ..skills.results import Role, Serialisable
 
 
 @dataclass(frozen=True)
+class EvidenceSpan(Serialisable):
+    """Where evidence sits in a credential: ``field`` ("title", "text" or "skills") and the character offsets
+    ``[start, end)`` in that field's value (for "skills": the declared skill's position in the list)."""
+
+    field: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class MatchedSkill(Serialisable):
-    """A role skill a credential teaches, through one of the credential's own skills."""
+    """A role skill a credential teaches, through one of the credential's own skills (a claim)."""
 
     skill: str
     skill_id: str
@@ -19,6 +29,12 @@ class MatchedSkill(Serialisable):
     similarity: float
     source: str  # "declared" by the catalog, or found in the credential's "text"
     evidence: str
+    match: str = ""  # exact, alias, narrower, broader, related or semantic (claims.MATCH_TYPES)
+    credit: float = 0.0  # what the match is worth in coverage (type weight × the credential's weight for its skill)
+    confidence: float = 0.0  # sense + focus: the role skill's description against the evidence and the whole credential
+    evidence_at: EvidenceSpan | None = None
+    context: str = ""  # what the evidence's sentence does: title, outcome, topic, ... or declared
+    role_source: str = ""  # where the role skill comes from (the posting's text, a skill list, an occupation)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from .solver import TIME_LIMIT, PlanInstance, Solution, solve
 
 if TYPE_CHECKING:
     from ..matching.engine import Recommender
+    from ..matching.role_builder import RoleVectors
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +103,11 @@ class _Catalog:
             self.requires[whole] = list(dict.fromkeys([*self.requires[whole], *sorted(outside)]))
 
 
-def _credits(model: Recommender, embeddings: np.ndarray, n_skills: int, graph: _Catalog) -> dict[str, np.ndarray]:
-    """Dense per (credential, role skill) best credit, the credential skill behind it, and any stack part."""
+def _credits(model: Recommender, vectors: RoleVectors, n_skills: int, graph: _Catalog) -> dict[str, np.ndarray]:
+    """Dense per (credential, role skill) best credit (the claims ranking uses), the credential skill behind
+    it, and any stack part."""
     n = len(model.credentials_)
-    found = model.coverage_.credits(embeddings)
+    found = model.credits(vectors)
     credit = np.zeros((n, n_skills))
     skill = np.full((n, n_skills), -1, dtype=np.int64)
     similarity = np.zeros((n, n_skills))
@@ -205,25 +207,25 @@ def build_plan(
     budget = budget or Budget()
     _check_budgets(budget)
     role, vectors = model._build_role(text, skills, have, title)
-    problem = prepare_plan(model, role, vectors.embeddings, budget=budget, level=level, language=language)
+    problem = prepare_plan(model, role, vectors, budget=budget, level=level, language=language)
     return finish_plan(model, problem, solve(problem.instance, solver, time_limit=time_limit))
 
 
 def prepare_plan(
     model: Recommender,
     role: Role,
-    embeddings: np.ndarray,
+    vectors: RoleVectors,
     *,
     budget: Budget,
     level: str | None = None,
     language: str | None = None,
 ) -> PlanProblem:
-    """The coverage problem for ``role`` (whose skills have ``embeddings``) under ``budget`` and the filters."""
+    """The coverage problem for ``role`` (built with ``vectors``) under ``budget`` and the filters."""
     credentials = model.credentials_
     notes: list[str] = []
     weights = np.array([s.weight for s in role.skills], dtype=np.float64)
     graph = _Catalog(model)
-    table = _credits(model, embeddings, len(role.skills), graph)
+    table = _credits(model, vectors, len(role.skills), graph)
     credit = table["credit"]
     language = None if language is not None and language.strip().lower() == "any" else language
     known, filter_notes = Filters(None, None, level, language).mask(model.facts_)

@@ -18,6 +18,7 @@ import functools
 import re
 import zlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,12 +46,28 @@ def word_key(words: Sequence[str]) -> str:
     return " ".join(_token_key(word) for word in words)
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A skill named word for word in a text: where (character offsets), by which form, and whether
+    that form is the skill's preferred label or one of its aliases."""
+
+    skill: int
+    start: int
+    end: int
+    form: str
+    kind: str  # "label" or "alias"
+
+
 class FormMatcher:
     """Find skills whose label or alias occurs word for word in a text (longest match wins).
 
     A form that names several skills, is a single character, or is in ``stop`` is never matched; with
     ``attested`` (e.g. SkillSpan's annotated spans), a one-word form must be one of them ("Python" is,
     "energy" in "bring energy" is not) unless it looks like a technology name.
+
+    One-word aliases far from their label ("data" → statistics) are not forms; but an alias spelled as
+    a name — with a capital letter, "Spark" for Apache Spark, "OCaml" — is a *name*: ``mentions``
+    finds it where the text spells it the same way ("builds Spark pipelines", not "from scratch").
     """
 
     def __init__(
@@ -58,6 +75,10 @@ class FormMatcher:
     ) -> None:
         owners: dict[str, set[int]] = {}
         shape: dict[str, tuple[str, int]] = {}  # key → (its first word's key, its number of words)
+        labels: set[str] = set()
+        label_owners: dict[str, set[int]] = {}
+        name_owners: dict[str, set[int]] = {}
+        common = _common_words(vocabulary)
         for position, skill in enumerate(vocabulary.skills):
             label_words = TOKEN.findall(skill.label.casefold())
             for rank, form in enumerate((skill.label, *skill.aliases)):
@@ -67,13 +88,29 @@ class FormMatcher:
                     continue
                 # ESCO has one-word aliases far from their skill ("data" → statistics, "gcc" → computer
                 # programming): a one-word alias counts only as the label's first word ("Java") or a
-                # technology-looking token ("C#", "ASP.NET").
-                if rank and len(words) == 1 and words[:1] != label_words[:1] and not _SYMBOL.search(key):
+                # technology-looking token ("C#", "ASP.NET"). A one-word form spelled as a name ("Spark",
+                # "OCaml") is matched as a name, spelled the same way, when it is not such a form or when
+                # the vocabulary's own descriptions use it as an ordinary word ("scratch", "spark").
+                original = TOKEN.fullmatch(form.strip()) and form.strip()
+                is_name = bool(original) and len(original) > 2 and original != original.lower()
+                far = rank and len(words) == 1 and words[:1] != label_words[:1] and not _SYMBOL.search(key)
+                if len(words) == 1 and is_name and (far or words[0] in common):
+                    name_owners.setdefault(original, set()).add(position)
+                    continue
+                if far:
                     continue
                 owners.setdefault(key, set()).add(position)
                 shape[key] = (_token_key(words[0]), len(words))
+                if not rank:
+                    labels.add(key)
+                    label_owners.setdefault(key, set()).add(position)
         stopped = {normalize_label(s) for s in stop}
         allowed = None if attested is None else {word_key(TOKEN.findall(a.casefold())) for a in attested}
+        # A name that is one skill's label and other skills' alias means the labelled skill (as
+        # ``Vocabulary.lookup`` reads it): "project management" is that skill, not "perform project management".
+        for key, skills in label_owners.items():
+            if len(skills) == 1:
+                owners[key] = skills
         self.forms = {
             key: next(iter(skills))
             for key, skills in owners.items()
@@ -81,6 +118,15 @@ class FormMatcher:
             and key not in stopped
             and (allowed is None or " " in key or key in allowed or _SYMBOL.search(key))
         }
+        self.labels = {key for key in self.forms if key in labels}
+        # Names: unambiguous, and not also an ordinary form of another skill.
+        self.names = {
+            name: next(iter(skills))
+            for name, skills in name_owners.items()
+            if len(skills) == 1 and normalize_label(name) not in stopped and word_key([name]) not in owners
+        }
+        # Names that are also ordinary words ("Swift", "Access"): not where any word is capitalised.
+        self.ordinary_names = sorted(name for name in self.names if name.casefold() in common)
         # Per first word, the most words a form starting with it has: most words start none.
         self._longest: dict[str, int] = {}
         for key in self.forms:
@@ -88,14 +134,22 @@ class FormMatcher:
             self._longest[first] = max(self._longest.get(first, 0), length)
 
     def tables(self) -> dict[str, Any]:
-        """The lookup tables ``find`` reads, as JSON-ready dicts (saved beside an index)."""
-        return {"forms": self.forms, "longest": self._longest}
+        """The lookup tables ``find`` and ``mentions`` read, as JSON-ready dicts (saved beside an index)."""
+        return {
+            "forms": self.forms,
+            "longest": self._longest,
+            "labels": sorted(self.labels),
+            "names": self.names,
+            "ordinary_names": self.ordinary_names,
+        }
 
     @classmethod
     def from_tables(cls, tables: dict[str, Any]) -> FormMatcher:
         """A matcher from saved ``tables()``: finds exactly what the one that wrote them finds."""
         matcher = cls.__new__(cls)
         matcher.forms, matcher._longest = dict(tables["forms"]), dict(tables["longest"])
+        matcher.labels, matcher.names = set(tables.get("labels", ())), dict(tables.get("names", {}))
+        matcher.ordinary_names = list(tables.get("ordinary_names", ()))
         return matcher
 
     def find(self, text: str) -> list[tuple[int, str]]:
@@ -114,6 +168,51 @@ class FormMatcher:
             else:
                 i += 1
         return found
+
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every skill ``text`` names word for word, with character offsets into ``text``: forms as
+        ``find`` matches them (case-insensitive, longest first, no overlaps), and names spelled as the
+        vocabulary spells them."""
+        tokens = list(TOKEN.finditer(text))
+        keys = [_token_key(token.group().casefold()) for token in tokens]
+        found: list[Mention] = []
+        i = 0
+        while i < len(keys):
+            for n in range(min(self._longest.get(keys[i], 0), len(keys) - i), 0, -1):
+                key = " ".join(keys[i : i + n])
+                skill = self.forms.get(key)
+                if skill is not None:
+                    start, end = tokens[i].start(), tokens[i + n - 1].end()
+                    found.append(Mention(skill, start, end, key, "label" if key in self.labels else "alias"))
+                    i += n
+                    break
+            else:
+                skill = self.names.get(tokens[i].group())
+                if skill is not None and not (tokens[i].group() in self._ordinary and _starts_sentence(text, tokens[i].start())):
+                    found.append(Mention(skill, tokens[i].start(), tokens[i].end(), keys[i], "alias"))
+                i += 1
+        return found
+
+    @functools.cached_property
+    def _ordinary(self) -> frozenset[str]:
+        return frozenset(self.ordinary_names)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\r•*|(\[-])\W*$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` begins a sentence, line or list item (so its capital says nothing)."""
+    return bool(_SENTENCE_START.search(text[max(0, start - 12) : start])) or start == 0
+
+
+def _common_words(vocabulary: Vocabulary) -> frozenset[str]:
+    """Words the vocabulary's descriptions write in lower case: ordinary words, not names."""
+    words: set[str] = set()
+    for skill in vocabulary.skills:
+        words.update(word for word in TOKEN.findall(skill.description) if word.islower())
+    return frozenset(words)
 
 
 def char_ngrams(text: str, low: int = NGRAM_RANGE[0], high: int = NGRAM_RANGE[1]) -> list[str]:

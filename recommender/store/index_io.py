@@ -28,6 +28,7 @@ from ..encoders.base import Encoder
 from ..encoders.load import load_encoder
 from ..errors import ArtifactError
 from ..inputs.catalog import Credential
+from ..inputs.skill_structure import SkillStructure
 from ..inputs.taxonomy import Skill, Vocabulary
 from ..matching.documents import LexicalIndex
 from ..matching.engine import Recommender, Settings
@@ -40,6 +41,9 @@ from .artifacts import load_array, load_document, read_manifest, resolve_version
 # What the "documents" array holds: each credential's whole text encoded as one. Indexes of earlier
 # versions hold the mean of its segment embeddings instead, and are refused with a rebuild hint.
 DOCUMENT_VECTORS = "whole-text"
+# What a profile holds: since "teaching-v2", only what teaching sentences name (with each entry's mention,
+# sentence role and evidence offsets), what prerequisites require, and the vectors the sense check reads.
+PROFILE_FORMAT = "teaching-v2"
 
 
 def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, Any] | None = None) -> Path:
@@ -56,17 +60,24 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
         "profile_indptr": profiles.matrix.indptr.astype(np.int64),
         "profile_indices": profiles.matrix.indices.astype(np.int32),
         "profile_weights": profiles.matrix.data.astype(np.float32),
-        "profile_similarity": profiles.similarity,
-        "profile_source": profiles.source,
-        "profile_evidence": profiles.evidence,
+        **{f"profile_{name}": getattr(profiles, name) for name in Profiles.ENTRY_ARRAYS},
+        "requires_indptr": profiles.requires.indptr.astype(np.int64),
+        "requires_indices": profiles.requires.indices.astype(np.int32),
+        "requires_evidence": profiles.requires.data.astype(np.int32),
         "documents": profiles.documents,
+        "evidence_embeddings": profiles.evidence_embeddings,
+        "skill_descriptions": model.description_embeddings_,
     }
+    if not model.structure_.is_empty:
+        arrays.update(model.structure_.arrays())
     documents = {
         "vocabulary": {"source": model.vocabulary_.source, "skills": [asdict(s) for s in model.vocabulary_.skills]},
         "credentials": [c.to_dict() for c in model.credentials_],
         "evidence": profiles.strings,
         "forms": model.extractor_.forms_,
     }
+    if not model.structure_.is_empty:
+        documents["structure"] = model.structure_.document()
     if model.lexical_ is not None:  # TF-IDF of the credentials' texts
         arrays.update(model.lexical_.arrays())
         documents["tfidf"] = model.lexical_.document()
@@ -84,6 +95,7 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
         },
         "settings": asdict(model.settings),
         "documents": DOCUMENT_VECTORS,
+        "profiles": PROFILE_FORMAT,
         "counts": {
             "credentials": len(model.credentials_),
             "skills": len(model.vocabulary_),
@@ -174,10 +186,10 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
         credentials = tuple(Credential.from_dict(d) for d in load_document(version, "credentials"))
     except (KeyError, TypeError) as exc:
         raise ArtifactError(f"index at {version} is incomplete ({exc!r}); rebuild it") from exc
-    if manifest.get("documents") != DOCUMENT_VECTORS:
+    if manifest.get("documents") != DOCUMENT_VECTORS or manifest.get("profiles") != PROFILE_FORMAT:
         raise ArtifactError(
-            f"the index at {version} was built by an earlier version (its credential document vectors are "
-            "segment means); rebuild it with `recommender index`"
+            f"the index at {version} was built by an earlier version of recommender (its skill profiles lack "
+            "what each sentence teaches and the evidence offsets); rebuild it with `recommender index`"
         )
     encoder = encoder or runtime_encoder(version, encoder_meta) or load_encoder(encoder_meta["spec"])
     if encoder.fingerprint() != encoder_meta["fingerprint"]:
@@ -195,14 +207,26 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
         ),
         shape=(len(credentials), len(vocabulary)),
     )
+    shape = (len(credentials), len(vocabulary))
+    requires = sp.csr_matrix(
+        (load_array(version, "requires_evidence"), load_array(version, "requires_indices"), load_array(version, "requires_indptr")),
+        shape=shape,
+    )
     profiles = Profiles(
         matrix=matrix,
-        similarity=load_array(version, "profile_similarity"),
-        source=load_array(version, "profile_source"),
-        evidence=load_array(version, "profile_evidence"),
         strings=load_document(version, "evidence"),
         documents=load_array(version, "documents", mmap=True),
+        evidence_embeddings=load_array(version, "evidence_embeddings", mmap=True),
+        requires=requires,
+        **{name: load_array(version, f"profile_{name}") for name in Profiles.ENTRY_ARRAYS},
     )
+    structure = None
+    if "structure.json" in manifest.get("files", {}):
+        structure = SkillStructure.from_arrays(
+            len(vocabulary), {name: load_array(version, name) for name in SkillStructure.ARRAYS},
+            load_document(version, "structure"),
+        )  # fmt: skip
+    descriptions = load_array(version, "skill_descriptions", mmap=True)
     extractor = _load_extractor(version, manifest, settings, vocabulary, encoder)
     blender = None
     if "occupations.json" in manifest.get("files", {}):
@@ -213,7 +237,10 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
         arrays = {name: load_array(version, name, mmap=True) for name in LexicalIndex.ARRAYS}
         lexical = LexicalIndex.from_saved(arrays, load_document(version, "tfidf"))
     model = Recommender(encoder, settings)
-    model.set_state(encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False)
+    model.set_state(
+        encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False,
+        structure=structure, descriptions=descriptions,
+    )  # fmt: skip
     model.manifest_ = manifest
     model.path_ = version
     return model
