@@ -180,6 +180,8 @@ class RoleBuilder:
                 "--title needs an index with ESCO occupations: build it with `recommender index --taxonomy "
                 "ESCO_FOLDER` (a folder holding occupations_en.csv) or pass --occupations ESCO_FOLDER"
             )
+        if not title.strip():
+            raise InvalidInputError("the job title is empty: give one, e.g. --title 'data engineer'")
         vector = self.encoder.encode([title.strip()])[0]
         nearest = self.blender.match(vector, None, top=1)
         skills = self.blender.role_skills(

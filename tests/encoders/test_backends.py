@@ -123,7 +123,7 @@ def test_the_query_path_imports_neither_torch_nor_sklearn(tiny_model: Recommende
 
     save_index(tiny_model, tmp_path / "index")
     code = (
-        "import sys\nfrom recommender.cli import app\nfrom recommender.api import open_index\n"
+        "import sys\nfrom recommender.cli import app\nfrom recommender import open_index\n"
         f"open_index({str(tmp_path / 'index')!r}).recommend('SQL and Python dashboards', k=2)\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'sklearn', 'transformers') if m in sys.modules))"
     )

@@ -159,6 +159,11 @@ def test_occupations_survive_save_and_load(esco_model: Recommender, tmp_path: Pa
     np.testing.assert_allclose(occupations.form_embeddings_, original.form_embeddings_)
 
 
+def test_the_role_builder_refuses_a_blank_title(esco_model: Recommender) -> None:
+    with pytest.raises(InvalidInputError, match="the job title is empty"):
+        esco_model.role_builder_.from_title("  ")
+
+
 def test_title_without_occupations_says_how_to_get_them(tiny_model: Recommender) -> None:
     with pytest.raises(InvalidInputError, match="--title needs an index with ESCO occupations"):
         tiny_model.recommend(title="data engineer", k=2)
