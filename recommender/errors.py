@@ -25,3 +25,7 @@ class DependencyError(RecommenderError, ImportError):
 
 class DiskFullError(RecommenderError, OSError):
     """A write ran out of space; the message names where, and nothing half-written was left in place."""
+
+
+class MissingExtraError(DependencyError):
+    """A part of the library needs an optional extra that is not installed; the message says which to install."""

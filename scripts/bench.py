@@ -42,9 +42,9 @@ def say(message: str) -> None:
 REBUILT = """
 import sys
 from recommender.store import index_io
-load_extractor = index_io._load_extractor
+load_extractor = index_io.load_extractor
 # As an index without saved query tables loads: every table rebuilt from the vocabulary.
-index_io._load_extractor = lambda version, manifest, *rest: load_extractor(
+index_io.load_extractor = lambda version, manifest, *rest: load_extractor(
     version, {key: value for key, value in manifest.items() if key != 'query_tables'}, *rest)
 model = index_io.load_index(sys.argv[1])
 result = {'answer': model.recommend(sys.argv[2], k=10).to_dict()}

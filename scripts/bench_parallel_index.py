@@ -22,10 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from recommender.inputs.datasets import EDX, ESCO
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
-EDX_MAP = ["id=course_url", "title=title", "provider=institution", "level=Level",
-           "text=summary+course_description+course_syllabus"]  # fmt: skip
 
 
 def head_csv(source: Path, target: Path, rows: int) -> Path:
@@ -43,7 +42,7 @@ def build(work: Path, name: str, catalog: Path, taxonomy: Path, encoder: str, jo
     command = [sys.executable, "-m", "recommender.cli", "index", "--catalog", str(catalog), "--taxonomy",
                str(taxonomy), "--model-dir", str(work / name), "--encoder", encoder, "--jobs", str(jobs),
                "--no-occupations"]  # fmt: skip
-    for option in EDX_MAP:
+    for option in EDX.mapping:
         command += ["--map", option]
     started = time.perf_counter()
     subprocess.run(command, check=True, env={**os.environ, "RECOMMENDER_CACHE_DIR": str(cache)},
@@ -76,9 +75,9 @@ def main() -> None:
     parser.add_argument("--encoder", default="default")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-parallel-index-"))
-    catalog = head_csv(DATA / "catalogs" / "edx_courses.csv", work / "edx.csv", args.courses)
+    catalog = head_csv(EDX.file(), work / "edx.csv", args.courses)
     (work / "esco").mkdir()
-    taxonomy = head_csv(DATA / "esco" / "skills_en.csv", work / "esco" / "skills_en.csv", args.skills)
+    taxonomy = head_csv(ESCO.file() / "skills_en.csv", work / "esco" / "skills_en.csv", args.skills)
     one = build(work, "one", catalog, taxonomy, args.encoder, 1)
     many = build(work, "many", catalog, taxonomy, args.encoder, args.jobs)
     lowest, identical = compare(work / "one", work / "many")

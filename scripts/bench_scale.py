@@ -30,9 +30,10 @@ import pandas as pd
 import psutil
 import pyarrow.parquet as pq
 
+from recommender.inputs.datasets import WUZZUF
+
 ROOT = Path(__file__).resolve().parent.parent
-POSTINGS = ROOT.parent / "shared" / "data" / "postings" / "wuzzuf" / "job_postings_with_id.csv"
-MAP = ["id=job_id", "title=job_title", "text=job_description+job_requirements"]
+POSTINGS = WUZZUF.file()
 
 
 def make_input(source: Path, rows: int, target: Path) -> Path:
@@ -79,7 +80,7 @@ def run(command: list[str], watch: bool = True) -> dict:
 def score_command(model_dir: str, inputs: Path, out: Path, *extra: str) -> list[str]:
     command = [sys.executable, "-m", "recommender.cli", "score", str(inputs), "--out", str(out), "--model-dir",
                model_dir, "-k", "10", *extra]  # fmt: skip
-    for option in MAP:
+    for option in WUZZUF.mapping:
         command += ["--map", option]
     return command
 

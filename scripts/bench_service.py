@@ -56,15 +56,15 @@ def rss_mb(pid: int) -> float:
 
 
 def ensure_index(model_dir: Path) -> None:
-    from recommender import api
-    from recommender.errors import ArtifactError
+    from recommender import ArtifactError
     from recommender.store.artifacts import resolve_version
+    from recommender.store.build import build_default_index
 
     try:
         resolve_version(model_dir)
     except ArtifactError:
         say(f"building the embedded catalog's index in {model_dir} (real default encoder)")
-        api.build_default_index(model_dir)
+        build_default_index(model_dir)
 
 
 class Server:
@@ -168,9 +168,9 @@ def main() -> None:
         + benchlib.load_note())  # fmt: skip
     results: dict[str, Any] = {"texts": len(texts), "load_before": benchlib.load_note()}
 
-    from recommender.store.index_io import load_index
+    from recommender import open_index
 
-    model = load_index(args.model_dir)
+    model = open_index(args.model_dir)
     server = Server(args.model_dir, WORK / "server.log")
     try:
         # 1. the floor and 1 client, alternating blocks of the same texts

@@ -14,16 +14,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from recommender.inputs.datasets import COURSERA_2024, COURSERA_CERTS, shared_data_root
+from recommender.inputs.datasets import EDX as EDX_COURSES
+from recommender.inputs.datasets import WUZZUF as WUZZUF_POSTINGS
+
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("RECOMMENDER_SHARED_DATA") or REPO.parent / "shared" / "data")
-WUZZUF = SHARED / "postings" / "wuzzuf" / "job_postings_with_id.csv"
-WUZZUF_MAP = ["id=job_id", "title=job_title", "text=job_description+job_requirements"]
-EDX = SHARED / "catalogs" / "edx_courses.csv"
-EDX_MAP = [
-    "id=course_url", "title=title", "provider=institution", "level=Level",
-    "text=summary+course_description+course_syllabus", "language=language",
-    "hours=course_effort+course_length", "cost=price", "field=subject", "url=course_url",
-]  # fmt: skip
+SHARED = shared_data_root()
+WUZZUF = WUZZUF_POSTINGS.file(SHARED)
+WUZZUF_MAP = list(WUZZUF_POSTINGS.mapping)
+EDX = EDX_COURSES.file(SHARED)
+EDX_MAP = list(EDX_COURSES.mapping)
 JOB_DESCRIPTION = (
     "We are looking for a Data Engineer to join our analytics platform team. You will design, build and "
     "maintain batch and streaming data pipelines that move data from operational systems into our cloud data "
@@ -113,10 +113,10 @@ def real_credentials() -> list[dict[str, Any]]:
             if r.get(c, "NA").strip() not in ("", "NA")
         )
         rows.append({"title": r["title"], "provider": r["institution"], "level": r["Level"], "text": text})
-    for r in _read(SHARED / "catalogs" / "coursera_2024_gained_skills.csv"):
+    for r in _read(COURSERA_2024.file(SHARED)):
         skills = [s.strip() for s in r["Gained Skills"].split(",") if s.strip()]
         rows.append({"title": r["Title"], "provider": r["Institution"], "level": r["Level"], "skills": skills})
-    for r in _read(SHARED / "catalogs" / "coursera_certs_1139_skills.csv"):
+    for r in _read(COURSERA_CERTS.file(SHARED)):
         skills = [s.strip(" '\"") for s in r["skills"].strip("{}").split(",") if s.strip(" '\"")]
         rows.append({"title": r["course"], "provider": r["partner"], "level": r["level"].strip(), "skills": skills})
     # Rows with neither text nor skills would be skipped by `index`: every row of a catalog must count.

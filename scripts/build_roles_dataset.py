@@ -19,10 +19,10 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 
+from recommender.inputs.datasets import shared_data_root
 from recommender.inputs.taxonomy import load_taxonomy
 from recommender.skills.occupations import load_occupations
 
@@ -81,8 +81,7 @@ def wuzzuf_roles(shared: Path, min_skills: int) -> list[dict[str, object]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_shared = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
-    parser.add_argument("--shared", type=Path, default=default_shared)
+    parser.add_argument("--shared", type=Path, default=shared_data_root())
     parser.add_argument("--out", type=Path, default=Path("build/benchmarks"))
     parser.add_argument("--min-skills", type=int, default=3, help="least ESCO-mapped tags a posting needs")
     args = parser.parse_args()

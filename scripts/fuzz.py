@@ -1,4 +1,4 @@
-"""Run the test suite's input fuzzers (tests/fuzz_inputs.py) for a while and count what happened.
+"""Run the input fuzzers (scripts/fuzz_targets.py, which the test suite runs briefly) for a while and count.
 
     python scripts/fuzz.py --minutes 10 --seed 13 [--crashes-dir fuzz-crashes]
 
@@ -25,11 +25,11 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from recommender import Recommender, Settings
+from recommender.defaults import CATALOG_FILE, embedded_data_dir
 from recommender.encoders.hashing import HashingEncoder
 from recommender.formats.readers import load_catalog
-from recommender.matching.engine import Recommender
-from tests.fuzz_inputs import TARGETS, Target, outcome
-from tests.helpers import HASH_SETTINGS, TINY_CATALOG
+from scripts.fuzz_targets import TARGETS, Target, outcome
 
 ROUND_EXAMPLES = 200
 
@@ -38,12 +38,10 @@ class TimeUp(Exception):
     """The target's share of the time is spent."""
 
 
-def tiny_model(folder: Path) -> Recommender:
-    import json
-
-    path = folder / "catalog.jsonl"
-    path.write_text("".join(json.dumps(row) + "\n" for row in TINY_CATALOG), encoding="utf-8")
-    return Recommender(HashingEncoder(256), HASH_SETTINGS).fit(load_catalog(path))
+def hashing_model() -> Recommender:
+    """The embedded catalog on the hashing encoder (its declared skills the vocabulary): the text target's engine."""
+    settings = Settings(threshold=0.45, declared_threshold=0.8, skill_similarity=0.5)  # the hashing encoder's cosines
+    return Recommender(HashingEncoder(256), settings).fit(load_catalog(embedded_data_dir() / CATALOG_FILE))
 
 
 def fuzz_target(
@@ -90,7 +88,7 @@ def main() -> None:
     total: Counter[str] = Counter()
     print(f"fuzzing {len(TARGETS)} targets for {args.minutes:g} min ({share:.0f} s each), seed {args.seed}")
     with tempfile.TemporaryDirectory(prefix="recommender-fuzz-") as tmp:
-        model = tiny_model(Path(tmp))
+        model = hashing_model()
         for number, target in enumerate(TARGETS):
             until = time.monotonic() + share
             outcomes, rounds = fuzz_target(target, until, args.seed + number, Path(tmp) / target.name, model,

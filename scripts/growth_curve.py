@@ -28,8 +28,8 @@ import time, numpy as np, sys
 sys.path.insert(0, 'scripts')
 from benchlib import wuzzuf_texts, JOB_DESCRIPTION
 started = time.perf_counter()
-from recommender.store.index_io import load_index
-model = load_index(sys.argv[1])
+from recommender import open_index
+model = open_index(sys.argv[1])
 load = time.perf_counter() - started
 texts = wuzzuf_texts(int(sys.argv[2]))
 for text in texts[:5]:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from recommender.api import open_index
+from recommender import open_index
 from recommender.planning.pathway import prepare_plan
 from recommender.planning.results import Budget
 from recommender.planning.solver import solve_exact, solve_greedy
@@ -74,7 +74,7 @@ def main() -> None:
     model = open_index(args.model_dir)
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in BUDGETS}
     for number, (job_id, title, text) in enumerate(postings(args.postings, args.n, args.seed), start=1):
-        role, vectors = model._build_role(text, None, None)
+        role, vectors = model.role_builder_.build(text)
         for name, budget in BUDGETS.items():
             problem = prepare_plan(model, role, vectors, budget=budget)
             instance = replace(problem.instance, secondary=None)

@@ -8,7 +8,7 @@ coverage with and without specificity, precision, TF-IDF, document cosine, for e
 lever is then a way of weighing it (``matching.scoring.combine``). A lever with free weights picks them
 on the training postings of each fold (best mean nDCG@5) and is scored on the held-out postings, so
 every figure is out of sample; the weights picked on all postings are printed last (the defaults in
-``matching.engine.Settings`` come from that line). The TF-IDF and dense baselines are computed in the
+``recommender.Settings`` come from that line). The TF-IDF and dense baselines are computed in the
 same run on the same inputs (``evaluation.ranking``).
 """
 
@@ -17,18 +17,17 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from recommender import Filters, Settings, open_index
 from recommender.encoders.base import encode_grouped, normalize_rows
 from recommender.evaluation.evaluate import resolve_encoder
 from recommender.evaluation.metrics import graded_ndcg, graded_precision, unjudged
 from recommender.evaluation.ranking import (
-    WUZZUF_MAPPING,
     dense_ranker,
     pair_keys,
     read_graded_pairs,
@@ -36,21 +35,13 @@ from recommender.evaluation.ranking import (
     top_keys,
 )
 from recommender.formats.readers import load_catalog
+from recommender.inputs.datasets import EDX, JUDGED, WUZZUF
 from recommender.inputs.postings import Posting, iter_postings
-from recommender.inputs.tabular import parse_mapping
-from recommender.matching.engine import Settings, credential_document
-from recommender.matching.filters import Filters
+from recommender.matching.engine import credential_document
 from recommender.matching.profiles import credential_segments
 from recommender.matching.scoring import combine
 from recommender.skills.segment import split_segments
-from recommender.store.index_io import load_index
 
-SHARED = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
-EDX_MAP = [
-    "id=course_url", "title=title", "provider=institution", "level=Level",
-    "text=summary+course_description+course_syllabus", "language=language",
-    "hours=course_effort+course_length", "cost=price",
-]  # fmt: skip
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
@@ -140,38 +131,39 @@ def figures(judgments: list[dict[str, int]], runs: list[list[str]]) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model-dir", type=Path, required=True)
-    parser.add_argument(
-        "--data", type=Path, default=SHARED / "benchmarks/judged_recommendations/wuzzuf_x_edx_judged.csv"
-    )
-    parser.add_argument("--catalog", type=Path, default=SHARED / "catalogs/edx_courses.csv")
-    parser.add_argument("--postings", type=Path, default=SHARED / "postings/wuzzuf/job_postings_with_id.csv")
+    parser.add_argument("--data", type=Path, default=JUDGED.file())
+    parser.add_argument("--catalog", type=Path, default=EDX.file())
+    parser.add_argument("--postings", type=Path, default=WUZZUF.file())
     parser.add_argument("--folds", type=int, default=6, help="cross-validation folds over postings")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--examples", type=int, default=5, help="postings whose top 5 are printed before / after")
     args = parser.parse_args()
 
     gold = read_graded_pairs(args.data)
-    catalog = load_catalog(args.catalog, mapping=parse_mapping(EDX_MAP))
+    catalog = load_catalog(args.catalog, mapping=EDX.fields())
     keys, key_of = pair_keys(catalog, "row")
     postings = [
-        p for p in iter_postings(args.postings, mapping=WUZZUF_MAPPING) if isinstance(p, Posting) and p.id in gold
+        p for p in iter_postings(args.postings, mapping=WUZZUF.fields()) if isinstance(p, Posting) and p.id in gold
     ]
     judgments = [{key_of[d]: g for d, g in gold[p.id].items() if d in key_of} for p in postings]
     texts = [f"{p.title}\n\n{p.text}" if p.title else p.text for p in postings]
-    model = load_index(args.model_dir)
+    model = open_index(args.model_dir)
     in_catalog = {c.id: i for i, c in enumerate(catalog.credentials)}
     index_keys = [keys[in_catalog[c.id]] for c in model.credentials_]  # the index's credentials, as pair keys
     print(f"{len(postings)} judged postings; computing the evidence once per posting", file=sys.stderr)
     evidence = {}
-    blend = model.blender_.settings
+    blender = model.role_builder_.blender
+    if blender is None:
+        raise SystemExit(f"{args.model_dir} has no ESCO occupations: index edX against --taxonomy ESCO_FOLDER")
+    blend = blender.settings
     for text_first in (True, False):
-        model.blender_.settings = replace(blend, text_first=text_first)
+        blender.settings = replace(blend, text_first=text_first)
         for language in (True, False):
             filters = Filters() if language else Filters(language="any")
             evidence[language, text_first] = [
                 model.evidence(t, title=p.title or None, filters=filters) for t, p in zip(texts, postings, strict=True)
             ]
-    model.blender_.settings = blend
+    blender.settings = blend
     # The segment-mean document vectors the engine used before (segments come from the embedding cache).
     text_encoder = resolve_encoder(None)
     segment_lists = [credential_segments(c, split_segments) for c in model.credentials_]

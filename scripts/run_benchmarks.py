@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from recommender.inputs.datasets import COURSERA_2024, ESCO, TAG_OVERLAP, WUZZUF, shared_data_root
 
 OUT = Path("build/benchmarks")
 
 
 def commands(shared: Path) -> dict[str, list[tuple[str, list[str]]]]:
     """Per group, ``(row name, CLI arguments after 'recommender')``."""
-    esco = str(shared / "esco")
+    esco = str(ESCO.file(shared))
     bench = shared / "benchmarks"
     trained = Path("models/encoder-esco")  # `recommender train`'s output, when it is there
     encoders = [("", [])] + (
@@ -45,11 +46,9 @@ def commands(shared: Path) -> dict[str, list[tuple[str, list[str]]]]:
         (f"roles-{name}", ["evaluate", "roles", "--data", str(OUT / f"roles_{name}.jsonl"), "--taxonomy", esco])
         for name in ("esco_test", "wuzzuf")
     ]
-    pairs = bench / "postings_x_courses" / "wuzzuf_x_coursera2024_tag_overlap_ge2.csv"
     ranking_base = [
-        "evaluate", "ranking", "--data", str(pairs),
-        "--catalog", str(shared / "catalogs" / "coursera_2024_gained_skills.csv"),
-        "--postings", str(shared / "postings" / "wuzzuf" / "job_postings_with_id.csv"), "--limit", "300",
+        "evaluate", "ranking", "--data", str(TAG_OVERLAP.file(shared)), "--catalog", str(COURSERA_2024.file(shared)),
+        "--postings", str(WUZZUF.file(shared)), "--limit", "300",
     ]  # fmt: skip
     ranking = [
         ("ranking-declared", ranking_base),
@@ -86,8 +85,7 @@ def markdown(rows: list[tuple[str, dict[str, object]]]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
-    parser.add_argument("--shared", type=Path, default=shared)
+    parser.add_argument("--shared", type=Path, default=shared_data_root())
     parser.add_argument("--only", default="skills,titles,roles,ranking", help="comma-separated groups")
     args = parser.parse_args()
     groups = commands(args.shared)

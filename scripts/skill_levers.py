@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from recommender.encoders.load import load_encoder
 from recommender.encoders.sentence import SentenceTransformerEncoder
 from recommender.evaluation.evaluate import read_skill_benchmark
 from recommender.evaluation.metrics import mean_reciprocal_rank, rp_at_k
+from recommender.inputs.datasets import shared_data_root
 from recommender.inputs.taxonomy import load_taxonomy
 from recommender.skills.ranker import SkillRanker
 from recommender.skills.segment import split_segments
@@ -55,7 +55,7 @@ def token_vectors(encoder: Any, texts: list[str]) -> list[np.ndarray]:
     """Unit token embeddings of each text (passed through the model's modules after pooling, if any)."""
     import torch
 
-    model = encoder._load()
+    model = encoder.load()
     outputs = model.encode(texts, output_value="token_embeddings", convert_to_numpy=False, batch_size=64)
     after = [m for i, m in enumerate(model) if i >= 2 and type(m).__name__ != "Normalize"]
     vectors = []
@@ -70,9 +70,7 @@ def token_vectors(encoder: Any, texts: list[str]) -> list[np.ndarray]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--shared", type=Path, default=Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
-    )
+    parser.add_argument("--shared", type=Path, default=shared_data_root())
     parser.add_argument("--encoder", default="default")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()

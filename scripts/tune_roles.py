@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from recommender.evaluation.evaluate import resolve_encoder
 from recommender.evaluation.roles import prepare_roles, read_roles, score_roles
+from recommender.inputs.datasets import shared_data_root
 from recommender.inputs.taxonomy import load_taxonomy
 from recommender.skills.occupations import OccupationIndex, load_occupations
 from recommender.skills.roles import BlendSettings
@@ -39,8 +39,7 @@ STEPS = (("temperature", 2.0), ("temperature", 0.5), ("occupation_weight", 2.0),
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
-    parser.add_argument("--shared", type=Path, default=shared)
+    parser.add_argument("--shared", type=Path, default=shared_data_root())
     parser.add_argument("--data", type=Path, default=Path("build/benchmarks/roles_esco_tune.jsonl"))
     parser.add_argument("--encoder", default=None)
     args = parser.parse_args()

@@ -12,21 +12,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 
 from recommender.encoders.cache import CachedEncoder
 from recommender.encoders.load import load_encoder
 from recommender.evaluation.calibration import best_settings, sweep
 from recommender.evaluation.evaluate import evaluate_skills
+from recommender.inputs.datasets import shared_data_root
 from recommender.inputs.taxonomy import load_taxonomy
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--shared", type=Path, default=Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data"))
-    )
+    parser.add_argument("--shared", type=Path, default=shared_data_root())
     parser.add_argument("--encoder", default=None)
     args = parser.parse_args()
     bench = args.shared / "benchmarks" / "skill_extraction"

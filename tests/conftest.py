@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from recommender import Recommender
 from recommender.encoders.hashing import HashingEncoder
 from recommender.formats.readers import load_catalog
-from recommender.matching.engine import Recommender
+from recommender.inputs.datasets import shared_data_root
 
 from .helpers import HASH_SETTINGS, TINY_CATALOG
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,7 +33,7 @@ def no_trained_encoder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The shared real-data folder (``$RECOMMENDER_SHARED_DATA`` or ``<repo>/../shared/data``); skips when absent."""
-    path = Path(os.environ.get("RECOMMENDER_SHARED_DATA") or REPO.parent / "shared" / "data")
+    path = shared_data_root()
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path}; set RECOMMENDER_SHARED_DATA to run this test")
     return path

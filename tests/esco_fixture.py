@@ -49,7 +49,9 @@ def write_esco(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "skills_en.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "description"])
+        writer.writerow(
+            ["conceptType", "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "description"]
+        )
         for key, label, aliases in SKILLS:
             reuse = REUSE.get(key, "transversal")
             writer.writerow(["KnowledgeSkillCompetence", SKILL + key, "skill/competence", reuse, label, aliases, ""])
@@ -58,10 +60,19 @@ def write_esco(folder: Path) -> Path:
         writer.writerow(["conceptType", "conceptUri", "broaderType", "broaderUri"])
         for child, parent in BROADER:
             broader = SKILL + parent if parent else GROUP
-            writer.writerow(["KnowledgeSkillCompetence", SKILL + child, "SkillGroup" if parent is None else "KnowledgeSkillCompetence", broader])
+            writer.writerow(
+                [
+                    "KnowledgeSkillCompetence",
+                    SKILL + child,
+                    "SkillGroup" if parent is None else "KnowledgeSkillCompetence",
+                    broader,
+                ]
+            )
     with (folder / "skillSkillRelations.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["originalSkillUri", "originalSkillType", "relationType", "relatedSkillType", "relatedSkillUri"])
+        writer.writerow(
+            ["originalSkillUri", "originalSkillType", "relationType", "relatedSkillType", "relatedSkillUri"]
+        )
         for a, kind, b in RELATED:
             writer.writerow([SKILL + a, "skill/competence", kind, "knowledge", SKILL + b])
     with (folder / "skillGroups_en.csv").open("w", encoding="utf-8", newline="") as handle:

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from recommender.matching.engine import Recommender, Settings
+from recommender import Recommender, Settings
 
 TINY_CATALOG = [
     {"id": "sql-101", "title": "SQL for analysts", "provider": "North", "hours": 10, "cost": 50, "currency": "USD",

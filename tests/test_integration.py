@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender import api
+from recommender import IndexOptions, api
+from recommender.inputs.datasets import EDX, ESCO, WUZZUF
 from recommender.store.artifacts import resolve_version
 from recommender.store.index_io import load_index
 
@@ -20,11 +21,6 @@ ANALYST = (
     "We are hiring a data analyst to build dashboards in Power BI and Tableau, write SQL queries against our "
     "PostgreSQL warehouse, clean data with Python and pandas, and present findings to stakeholders."
 )
-EDX_MAPPING = [
-    "id=course_url", "title=title", "provider=institution", "level=Level",
-    "text=summary+course_description+course_syllabus", "language=language",
-    "hours=course_effort+course_length", "cost=price",
-]  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -89,11 +85,9 @@ def edx_dir(shared_data: Path, tmp_path_factory: pytest.TempPathFactory, cache_d
     folder = tmp_path_factory.mktemp("models")
     model_dir = folder / "edx"
     api.build_index(
-        head_csv(shared_data / "catalogs" / "edx_courses.csv", folder / "edx.csv", EDX_ROWS),
-        model_dir=model_dir,
-        mapping=EDX_MAPPING,
-        taxonomy=shared_data / "esco",
-        cache_dir=cache_dir,
+        head_csv(EDX.file(shared_data), folder / "edx.csv", EDX_ROWS),
+        model_dir,
+        IndexOptions(mapping=EDX.mapping, taxonomy=ESCO.file(shared_data), cache_dir=cache_dir),
     )
     return model_dir
 
@@ -124,7 +118,7 @@ def test_skill_list_query_maps_onto_esco(edx_dir: Path) -> None:
 
 @pytest.mark.shared_data
 def test_score_real_postings(edx_dir: Path, shared_data: Path, tmp_path: Path) -> None:
-    postings = shared_data / "postings" / "wuzzuf" / "job_postings_with_id.csv"
+    postings = WUZZUF.file(shared_data)
     sample = tmp_path / "sample.csv"
     lines = postings.read_text(encoding="utf-8")
     # The first 30 records (the file has multi-line quoted fields: cut with the csv module).

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
+from ..version import __version__
 from .evaluate import evaluate_app
 from .export import export
 from .index import index

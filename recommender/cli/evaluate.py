@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import api
 from . import common
 from .common import OutputFormat, Verbose, handle_errors, setup_logging
+
+if TYPE_CHECKING:
+    from ..evaluation.evaluate import Evaluation
 
 evaluate_app = typer.Typer(
     help="Measure the engine on labelled data: a table for people, --format json for machines.",
@@ -23,7 +26,7 @@ EncoderOption = Annotated[
 EvalFormat = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines.")]
 
 
-def _print_evaluations(results: list[Any], output: OutputFormat) -> None:
+def _print_evaluations(results: list[Evaluation], output: OutputFormat) -> None:
     rows = [r.to_dict() for r in results]
     if output is OutputFormat.json:
         typer.echo(json.dumps(rows if len(rows) > 1 else rows[0], ensure_ascii=False, indent=2))
@@ -93,13 +96,17 @@ def evaluate_ranking(
     postings: Annotated[Path, typer.Option(help="The postings whose ids the pairs name.")],
     catalog_map: Annotated[
         list[str] | None,
-        typer.Option("--catalog-map", help="FIELD=COLUMN[+COLUMN...] for the catalog (repeatable) \\[default: "
-                     "the Coursera 2024 columns]."),
+        typer.Option(
+            "--catalog-map",
+            help="FIELD=COLUMN[+COLUMN...] for the catalog (repeatable) \\[default: the Coursera 2024 columns].",
+        ),
     ] = None,
     postings_map: Annotated[
         list[str] | None,
-        typer.Option("--postings-map", help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: "
-                     "the Wuzzuf columns]."),
+        typer.Option(
+            "--postings-map",
+            help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: the Wuzzuf columns].",
+        ),
     ] = None,
     pairs_by: Annotated[
         str, typer.Option("--pairs-by", help="row: the pairs name a credential by its 0-based data row; id: by its id.")

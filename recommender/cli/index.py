@@ -89,15 +89,17 @@ def index(
     One run at a time writes to a model dir: a second one waits for the first (and says so on stderr).
     """
     setup_logging(verbose)
-    options = dict(
-        model_dir=model_dir, mapping=map or [], taxonomy=taxonomy, encoder=encoder, delimiter=delimiter,
-        encoding=encoding, strict=strict, progress=True, file_format=catalog_format, catalog_language=lang,
-        occupations=occupations, use_occupations=not no_occupations, wait=not no_wait,
+    options = api.IndexOptions(
+        mapping=tuple(map or ()), taxonomy=taxonomy, occupations=occupations, use_occupations=not no_occupations,
+        encoder=encoder, delimiter=delimiter, encoding=encoding, file_format=catalog_format, strict=strict,
+        catalog_language=lang, jobs=jobs,
     )  # fmt: skip
     if workers is not None or scheduler is not None:
-        summary = api.build_index_distributed(catalog, workers=workers, scheduler=scheduler, **options)
+        summary = api.build_index_distributed(
+            catalog, model_dir, options, workers=workers, scheduler=scheduler, wait=not no_wait, progress=True
+        )
     else:
-        summary = api.build_index(catalog, jobs=jobs, **options)
+        summary = api.build_index(catalog, model_dir, options, wait=not no_wait, progress=True)
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
         return

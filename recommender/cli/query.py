@@ -125,13 +125,11 @@ def plan(
         solver=solver.value, progress=True,
     )  # fmt: skip
     if html is not None:
-        from ..planning.html import render_plan_html
+        from ..planning.html import plan_heading, render_plan_html
         from ..store.artifacts import atomic_text_file
 
-        heading = description.strip().splitlines()[0][:80] if description and description.strip() else ""
-        heading = title or heading or f"the skills: {skills}"
         with atomic_text_file(html, example="plan.html") as handle:
-            handle.write(render_plan_html(result, title=heading))
+            handle.write(render_plan_html(result, title=plan_heading(description, title, skills)))
         typer.echo(f"wrote {html}", err=True)
     if output is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

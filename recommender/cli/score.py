@@ -119,12 +119,12 @@ def score(
     finally:
         if bar.live.is_started:
             bar.stop()
-    reasons = ", ".join(f"{n} {why}" for why, n in totals["skipped_reasons"].items())
-    per_posting = totals["bytes"] / totals["rows_out"] if totals["rows_out"] else 0
+    reasons = ", ".join(f"{n} {why}" for why, n in totals.skipped_reasons.items())
+    per_posting = totals.bytes / totals.rows_out if totals.rows_out else 0
     typer.echo(
-        f"{totals['rows_in']} rows in {totals['partitions']} partitions: {totals['scored']} scored, "
-        f"{totals['skipped']} skipped" + (f" ({reasons})" if reasons else "")
-        + f"; {totals['rows_out']} rows written to {out} ({per_posting:,.0f} bytes per posting)",
+        f"{totals.rows_in} rows in {totals.partitions} partitions: {totals.scored} scored, "
+        f"{totals.skipped} skipped" + (f" ({reasons})" if reasons else "")
+        + f"; {totals.rows_out} rows written to {out} ({per_posting:,.0f} bytes per posting)",
         err=True,
     )  # fmt: skip
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ from typing import Annotated
 import typer
 
 from .. import api
+from ..inputs.datasets import shared_data_root
 from .common import Verbose, handle_errors, progress_bar, setup_logging
 
 
@@ -22,8 +22,13 @@ class TrainMode(str, Enum):
 @handle_errors
 def train(
     data: Annotated[
-        Path, typer.Option("--data", help="The shared data folder: esco/, benchmarks/, postings/, catalogs/.")
-    ] = Path(os.environ.get("RECOMMENDER_SHARED_DATA", "../shared/data")),
+        Path | None,
+        typer.Option(
+            "--data",
+            help="The shared data folder: esco/, benchmarks/, postings/, catalogs/ \\[default: "
+            "$RECOMMENDER_SHARED_DATA or ../shared/data].",
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the trained encoder to.")] = Path(
         "models/encoder-esco"
     ),
@@ -66,17 +71,19 @@ def train(
         bar.update(task, completed=step, total=total, loss=f"{loss:.3f}")
 
     try:
-        result, extra = api.train_encoder(
-            data, out, mode=mode.value, base=base, max_steps=max_steps, epochs=epochs, batch_size=batch_size,
-            learning_rate=learning_rate, eval_every=eval_every, sources=source, calibrate=calibrate, on_step=on_step,
+        trained = api.train_encoder(
+            data or shared_data_root(), out, mode=mode.value, base=base, max_steps=max_steps, epochs=epochs,
+            batch_size=batch_size, learning_rate=learning_rate, eval_every=eval_every, sources=source,
+            calibrate=calibrate, on_step=on_step,
         )  # fmt: skip
     finally:
         if bar.live.is_started:
             bar.stop()
     if as_json:
-        typer.echo(json.dumps({**result.to_dict(), "extra": extra}, indent=2, default=str))
+        typer.echo(json.dumps(trained.to_dict(), indent=2, default=str))
         return
-    best = next((h for h in result.history if h["step"] == result.best_step), {})
+    result = trained.result
+    best: dict[str, float] = next((h for h in result.history if h["step"] == result.best_step), {})
     figures = ", ".join(f"{k} {100 * v:.1f}" for k, v in best.items() if k.endswith("rp@5"))
     typer.echo(f"Trained {result.steps} steps in {result.seconds / 60:.1f} min; kept step {result.best_step}")
     if figures:

@@ -36,7 +36,7 @@ def query_encoder_files(encoder: Encoder, cache_dir: str | Path | None = None) -
 
     inner = _unwrap(encoder)
     if isinstance(inner, StaticEncoder):
-        return inner._folder(), {"kind": "static", "folder": RUNTIME_FOLDER}
+        return inner.folder(), {"kind": "static", "folder": RUNTIME_FOLDER}
     if not isinstance(inner, SentenceTransformerEncoder) or os.environ.get(BACKEND_ENV) == "reference":
         return None
     from .cache import default_cache_dir
@@ -47,7 +47,7 @@ def query_encoder_files(encoder: Encoder, cache_dir: str | Path | None = None) -
     if not (folder / CONFIG).exists():
         logger.info("exporting the encoder to ONNX in %s (once per model)", folder)
         try:
-            exported = export_onnx(inner._load(), inner.model_path, folder, inner.fingerprint())
+            exported = export_onnx(inner.load(), inner.model_path, folder, inner.fingerprint())
         except Exception as exc:  # export is an optimisation: never fail indexing for it
             logger.warning("ONNX export failed (%s): queries will load sentence-transformers", exc)
             return None

@@ -197,7 +197,7 @@ class ShardStore:
 class CachedEncoder(EncoderWrapper):
     """Wrap an encoder so each distinct text is encoded at most once across runs."""
 
-    def __init__(self, encoder: Encoder, cache_dir: str | Path | None = None) -> None:
+    def __init__(self, encoder: Encoder, cache_dir: str | os.PathLike[str] | None = None) -> None:
         self.inner = encoder
         self.root = Path(cache_dir or default_cache_dir())
         self.folder = self.root / encoder.fingerprint()

@@ -23,20 +23,25 @@ import numpy as np
 from ..errors import ArtifactError
 from .base import Encoder, EncoderWrapper
 
-__all__ = ["ParallelEncoder", "encode_chunk"]
+__all__ = ["ParallelEncoder", "encode_chunk", "worker_encoder"]
 
 # Per worker process: spec -> (encoder, fingerprint). A worker loads a model once, not per chunk.
 _WORKER_ENCODERS: dict[str, tuple[Encoder, str]] = {}
 
 
-def encode_chunk(spec: str, texts: list[str], batch_size: int = 64) -> tuple[str, np.ndarray]:
-    """Run in a worker: encode ``texts`` with the encoder ``spec`` names; return (fingerprint, vectors)."""
+def worker_encoder(spec: str) -> tuple[Encoder, str]:
+    """The encoder ``spec`` names and its fingerprint, loaded once per process."""
     if spec not in _WORKER_ENCODERS:
         from .load import load_encoder
 
         encoder = load_encoder(spec)
         _WORKER_ENCODERS[spec] = (encoder, encoder.fingerprint())
-    encoder, fingerprint = _WORKER_ENCODERS[spec]
+    return _WORKER_ENCODERS[spec]
+
+
+def encode_chunk(spec: str, texts: list[str], batch_size: int = 64) -> tuple[str, np.ndarray]:
+    """Run in a worker: encode ``texts`` with the encoder ``spec`` names; return (fingerprint, vectors)."""
+    encoder, fingerprint = worker_encoder(spec)
     return fingerprint, np.asarray(encoder.encode(texts, batch_size=batch_size), np.float32)
 
 

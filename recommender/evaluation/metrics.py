@@ -12,6 +12,8 @@ import math
 from collections.abc import Hashable, Mapping, Sequence, Set
 from typing import Any
 
+from ..extras import import_extra
+
 
 def _labelled(gold: Sequence[Set[Hashable]], ranked: Sequence[Sequence[Hashable]]) -> list[int]:
     if len(gold) != len(ranked):
@@ -53,7 +55,7 @@ def _grades(gold: Grades) -> dict[Hashable, int]:
 
 
 def _trec_eval(measure: str, gold: Sequence[Grades], ranked: Sequence[Sequence[Hashable]]) -> float:
-    import ir_measures
+    ir_measures = import_extra("ir_measures", "eval")
 
     if len(gold) != len(ranked):
         raise ValueError(f"{len(gold)} gold sets for {len(ranked)} rankings")
@@ -94,7 +96,7 @@ def mean_average_precision(gold: Sequence[Grades], ranked: Sequence[Sequence[Has
 # ---------------------------------------------------------------- graded judgments (judged sets)
 # Judgments map an item to its grade, 0 included (judged, not relevant); an item a ranking returns
 # that has no judgment is *unjudged*: it scores 0, and the condensed figures leave it out of the list.
-Judgments = Mapping[Hashable, int]
+Judgments = Mapping[Any, int]  # item → grade (any hashable item; Mapping's key type is invariant)
 
 
 def graded_ndcg(judgments: Judgments, ranked: Sequence[Hashable], k: int, *, condensed: bool = False) -> float:

@@ -27,8 +27,10 @@ import numpy as np
 
 from ..encoders.base import Encoder
 from ..errors import InvalidInputError
+from ..extras import import_extra
 from ..formats.readers import load_catalog
 from ..inputs.catalog import Catalog
+from ..inputs.datasets import COURSERA_2024, WUZZUF
 from ..inputs.postings import Posting, iter_postings
 from ..inputs.tabular import PathLike, peek_columns, read_records
 from ..inputs.taxonomy import load_taxonomy
@@ -39,11 +41,6 @@ from .metrics import graded_ndcg, graded_precision, unjudged
 
 logger = logging.getLogger(__name__)
 
-COURSERA_MAPPING = {
-    "title": ["Title"], "provider": ["Institution"], "level": ["Level"], "skills": ["Gained Skills"],
-    "field": ["Subject"], "type": ["Learning Product"],
-}  # fmt: skip
-WUZZUF_MAPPING = {"id": ["job_id"], "title": ["job_title"], "text": ["job_description", "job_requirements"]}
 PAIR_COLUMNS = (
     ("wuzzuf_job_id", "query_id"),
     ("coursera2024_course_id", "doc_id"),
@@ -61,9 +58,8 @@ def read_graded_pairs(path: PathLike, *, doc_column: str | None = None) -> dict[
     """
     available, stream = peek_columns(read_records(path, kind="graded pairs"))
     names = []
-    for options in PAIR_COLUMNS:
-        if options[1] == "doc_id" and doc_column is not None:
-            options = (doc_column,)
+    for columns in PAIR_COLUMNS:
+        options: tuple[str, ...] = (doc_column,) if columns[1] == "doc_id" and doc_column is not None else columns
         found = next((c for c in available if c.strip() in options), None)
         if found is None:
             raise InvalidInputError(f"{path}: expected a column {' or '.join(options)}; found {', '.join(available)}")
@@ -133,8 +129,7 @@ def _judged_metrics(
 
 def tfidf_ranker(documents: Sequence[str]) -> Callable[[str], np.ndarray]:
     """The TF-IDF baseline: cosine of a query's TF-IDF vector to each document's (fitted on ``documents``)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-
+    TfidfVectorizer = import_extra("sklearn.feature_extraction.text", "eval").TfidfVectorizer
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2)
     matrix = vectorizer.fit_transform(documents)
     return lambda text: np.asarray((matrix @ vectorizer.transform([text]).T).toarray()).ravel()
@@ -182,11 +177,11 @@ def evaluate_ranking(
     if unknown or not systems:
         raise InvalidInputError(f"unknown system(s) {unknown or systems}; choose from {', '.join(SYSTEMS)}")
     gold = read_graded_pairs(data, doc_column=doc_column)
-    loaded = load_catalog(catalog, mapping=COURSERA_MAPPING if catalog_mapping is None else catalog_mapping)
+    loaded = load_catalog(catalog, mapping=COURSERA_2024.fields() if catalog_mapping is None else catalog_mapping)
     keys, key_of = pair_keys(loaded, pairs_by)
     selected: list[tuple[Posting, dict[str, int]]] = []
     no_text = missing_pairs = 0
-    for posting in iter_postings(postings, mapping=WUZZUF_MAPPING if posting_mapping is None else posting_mapping):
+    for posting in iter_postings(postings, mapping=WUZZUF.fields() if posting_mapping is None else posting_mapping):
         if posting.id not in gold:
             continue
         if limit is not None and len(selected) + no_text >= limit:
@@ -249,9 +244,9 @@ def _engine(
     progress: bool,
 ) -> Recommender:
     if model_dir is not None:
-        from ..store.index_io import load_index
+        from ..store.live import open_index
 
-        model = load_index(model_dir)
+        model = open_index(model_dir)
         ids = {c.id for c in model.credentials_}
         missing = [c.id for c in catalog.credentials if c.id not in ids]
         if missing:

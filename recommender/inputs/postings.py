@@ -16,7 +16,7 @@ from ..errors import InvalidInputError
 from .fields import parse_text, truncate_text
 from .tabular import PathLike, Record, apply_mapping, peek_columns, read_records, resolve_mapping
 
-__all__ = ["POSTING_FIELDS", "Posting", "PostingError", "iter_postings"]
+__all__ = ["POSTING_FIELDS", "Posting", "PostingError", "iter_postings", "postings_from_records"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +42,11 @@ class PostingError:
     error: str
 
 
-def _postings(
-    stream: Iterator[Record], resolved: dict[str, list[str]], path: str, max_text_chars: int
+def postings_from_records(
+    stream: Iterator[Record], resolved: Mapping[str, Sequence[str]], source: str, max_text_chars: int = 20000
 ) -> Iterator[Posting | PostingError]:
+    """Postings from records already read, with ``resolved`` naming each field's columns (``source``
+    names where they came from in the log); what :func:`iter_postings` yields after its checks."""
     truncated = 0
     for record in stream:
         values: dict[str, Any] = apply_mapping(record.values, resolved)
@@ -58,7 +60,7 @@ def _postings(
             text = truncate_text(text, max_text_chars)
         yield Posting(id=posting_id, title=title, text=text, row=record.row)
     if truncated:
-        logger.warning("%s: text longer than %d characters truncated in %d postings", path, max_text_chars, truncated)
+        logger.warning("%s: text longer than %d characters truncated in %d postings", source, max_text_chars, truncated)
 
 
 def iter_postings(
@@ -104,4 +106,4 @@ def iter_postings(
             f"{path} has no 'text' column; the file has columns: {', '.join(available)}; name the "
             "posting text with --map text=COLUMN[+COLUMN...]"
         )
-    return _postings(stream, resolved, str(path), max_text_chars)
+    return postings_from_records(stream, resolved, str(path), max_text_chars)

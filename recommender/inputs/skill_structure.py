@@ -58,7 +58,11 @@ class SkillStructure:
     @classmethod
     def empty(cls, n_skills: int) -> SkillStructure:
         """No structure: every skill stands alone."""
-        return cls(n_skills, sp.csr_matrix((n_skills, n_skills), dtype=np.int8), sp.csr_matrix((n_skills, n_skills), dtype=np.int8))
+        return cls(
+            n_skills,
+            sp.csr_matrix((n_skills, n_skills), dtype=np.int8),
+            sp.csr_matrix((n_skills, n_skills), dtype=np.int8),
+        )
 
     @classmethod
     def from_links(
@@ -89,7 +93,11 @@ class SkillStructure:
         links = zip(shift(parents.row).tolist(), shift(parents.col).tolist(), strict=True)
         related = self.related.tocoo()
         return SkillStructure.from_links(
-            n_skills, links, zip(related.row.tolist(), related.col.tolist(), strict=True), self.group_ids, self.group_labels
+            n_skills,
+            links,
+            zip(related.row.tolist(), related.col.tolist(), strict=True),
+            self.group_ids,
+            self.group_labels,
         )
 
     @property
@@ -132,7 +140,9 @@ class SkillStructure:
         return {"group_ids": list(self.group_ids), "group_labels": list(self.group_labels)}
 
     @classmethod
-    def from_arrays(cls, n_skills: int, arrays: Mapping[str, np.ndarray], document: Mapping[str, list[str]]) -> SkillStructure:
+    def from_arrays(
+        cls, n_skills: int, arrays: Mapping[str, np.ndarray], document: Mapping[str, list[str]]
+    ) -> SkillStructure:
         groups = list(document.get("group_ids", ()))
         nodes = n_skills + len(groups)
 

@@ -124,7 +124,7 @@ class Vocabulary:
         (saved beside an index, so that loading it need not normalise every form again)."""
         return self._forms
 
-    def preload_surface_forms(self, forms: list[str], positions: np.ndarray, names: dict[str, int]) -> Vocabulary:
+    def preload_surface_forms(self, forms: list[str], positions: np.ndarray, names: Mapping[str, int]) -> Vocabulary:
         """Take ``surface_form_tables()`` saved earlier for this very vocabulary instead of computing them."""
         if len(forms) != len(positions):
             raise ValueError(f"{len(forms)} surface forms but {len(positions)} positions")

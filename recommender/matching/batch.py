@@ -55,6 +55,10 @@ class SegmentCache:
         self.max_items = max_items
         self._items: OrderedDict[str, tuple[np.ndarray, SegmentSkills]] = OrderedDict()
 
+    def __len__(self) -> int:
+        """How many segments are cached (at most ``max_items``)."""
+        return len(self._items)
+
     def embed(self, model: Recommender, segments: list[str]) -> tuple[dict[str, np.ndarray], int]:
         """Embeddings for ``segments``, encoding only the ones not cached; returns (map, encoded)."""
         found, encoded = self.lookup(model, segments)
@@ -72,7 +76,7 @@ class SegmentCache:
         missing = [s for s in dict.fromkeys(segments) if s not in self._items]
         found = {s: self._items[s] for s in segments if s in self._items}
         if missing:
-            vectors = model.encoder.encode(missing)  # type: ignore[union-attr]
+            vectors = model.role_builder_.encoder.encode(missing)
             found.update(zip(missing, zip(vectors, _segment_skills(model, missing, vectors), strict=True), strict=True))
         for segment, item in found.items():
             self._items[segment] = item
@@ -152,7 +156,7 @@ def score_postings(
         summary.segments_encoded += encoded
         scored = [p for p, segments in zip(chunk, segment_lists, strict=True) if isinstance(p, Posting) and segments]
         wholes = [role_document(p.text, p.title) for p in scored]  # each posting's document embedding
-        documents = iter(model.encoder.encode(wholes) if wholes else [])  # type: ignore[union-attr]
+        documents = iter(model.role_builder_.encoder.encode(wholes) if wholes else [])
         for posting, segments in zip(chunk, segment_lists, strict=True):
             summary.rows += 1
             if isinstance(posting, PostingError) or not segments:

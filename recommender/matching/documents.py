@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..errors import NotFittedError
+from ..extras import import_extra
 
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default token pattern
 _TOKEN = re.compile(TOKEN_PATTERN)
@@ -36,7 +37,7 @@ class LexicalIndex:
     def fit(self, documents: Sequence[str]) -> LexicalIndex:
         """Weigh every term of every document (a term in fewer than ``min_df`` documents is dropped; with
         fewer documents than that, every term is kept)."""
-        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+        TfidfVectorizer = import_extra("sklearn.feature_extraction.text", "embed").TfidfVectorizer
 
         min_df = self.min_df if len(documents) >= self.min_df else 1
         vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=min_df, dtype=np.float32)

@@ -1,10 +1,10 @@
 """``Recommender``: the fitted engine that turns a role into ranked, explained credentials.
 
 ``fit`` builds skill profiles for a catalog against a vocabulary (``store.save_index`` and
-``store.load_index`` persist them as an index folder); ``skills`` lists the skills of a text;
+``store.open_index`` persist them as an index folder); ``skills`` lists the skills of a text;
 ``recommend`` ranks credentials for a job description or a skill list, optionally minus the skills a
 person already has. Building the role itself (text, title or skill list → weighted skills and
-vectors; ESCO occupations) is ``role_builder.RoleBuilding``, which ``Recommender`` inherits.
+vectors; ESCO occupations) is the engine's ``role_builder_`` (``role_builder.RoleBuilder``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,59 +26,24 @@ from ..inputs.catalog import Catalog, Credential
 from ..inputs.language import detect_language
 from ..inputs.skill_structure import SkillStructure
 from ..inputs.taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
-from ..skills.extractor import (
-    DEFAULT_EXACT_BOOST,
-    DEFAULT_PER_SEGMENT,
-    DEFAULT_SHORT_THRESHOLD,
-    DEFAULT_THRESHOLD,
-    SegmentMatch,
-    SkillExtractor,
-)
+from ..skills.extractor import SegmentMatch, SkillExtractor
 from ..skills.neighbors import cosine_index
+from ..skills.occupations import Occupation, OccupationIndex
 from ..skills.results import Role, SkillMatch
-from ..skills.roles import RoleBlender
+from ..skills.roles import BlendSettings, RoleBlender
 from .claims import CLAIM_ORDER, MATCH_TYPES, check, match_types
 from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
 from .documents import LexicalIndex
 from .filters import CredentialFacts, Filters
 from .profiles import CONTEXTS, FIELDS, SOURCES, Profiles, build_profiles, credential_text, local_skill_id, local_skills
 from .results import EvidenceSpan, MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Recommendation
-from .role_builder import RoleBuilding, RoleVectors, bounded_text, role_document
+from .role_builder import RoleBuilder, RoleVectors, bounded_text, role_document
 from .scoring import RankingEvidence, combine, precision, specificity
+from .settings import Settings
+
+__all__ = ["Recommender", "credential_document"]
 
 logger = logging.getLogger(__name__)
-
-@dataclass(frozen=True)
-class Settings:
-    """Matching and ranking knobs; recorded in the index manifest."""
-
-    threshold: float = DEFAULT_THRESHOLD  # segment ↔ skill cosine to count a skill as present
-    per_segment: int = DEFAULT_PER_SEGMENT  # skills taken from one segment at most
-    short_threshold: float = DEFAULT_SHORT_THRESHOLD  # the threshold for segments of one or two words
-    exact_boost: float = DEFAULT_EXACT_BOOST  # added when a segment names a skill's form word for word
-    declared_threshold: float = 0.75  # declared skill name ↔ vocabulary form, else catalog-local
-    text_weight: float = 0.5  # weight of text-found skills relative to declared ones
-    skill_similarity: float = 0.5  # least label cosine for one skill to partly cover another
-    # The relevance score (scoring.py): weights of skill coverage, TF-IDF and document cosine; chosen on
-    # the judged Wuzzuf × edX set by cross-validation over postings (scripts/relevance_levers.py).
-    coverage_weight: float = 0.25
-    lexical_weight: float = 0.25
-    dense_weight: float = 0.75
-    specificity: bool = False  # weigh each credit by the IDF of the credential skill that gives it (measured, off)
-    precision_power: float = 1.0  # coverage × precision ** p: broad, shallow profiles count less
-    uncovered: float = 0.75  # a credential that covers none of the role's skills keeps this share of its score
-    held_similarity: float = 0.85  # a held skill this close to a role skill removes it
-    max_role_skills: int = 40
-    # Claims (claims.py): two different skills the vocabulary does not link match only when their labels are
-    # this alike; a match is claimed (and credited) only when its sense + focus reach ``claim_threshold``.
-    semantic_similarity: float = 0.8
-    claim_threshold: float = 0.7
-
-    def new_extractor(self) -> SkillExtractor:
-        """An unfitted SkillExtractor with these matching settings."""
-        return SkillExtractor(
-            self.threshold, self.per_segment, short_threshold=self.short_threshold, exact_boost=self.exact_boost
-        )
 
 
 def credential_document(credential: Credential) -> str:
@@ -100,8 +66,14 @@ def _segment_neighbours(
     return [(indices[a:b], similarities[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
-class Recommender(RoleBuilding):
-    """Rank micro-credentials by how well they cover a role's skills, and explain each rank."""
+class Recommender:
+    """Rank micro-credentials by how well they cover a role's skills, and explain each rank.
+
+    Fitted (``fit``) or opened from an index folder (``recommender.open_index``), it holds the
+    catalog's credentials and skill profiles, the vocabulary and its extractor, the neighbour and
+    TF-IDF indexes, and ``role_builder_`` (a text, title or skill list → a role). An opened index
+    also carries ``path_`` (its version folder) and ``manifest_``; a fitted one has ``None`` and ``{}``.
+    """
 
     def __init__(self, encoder: Encoder | None = None, settings: Settings | None = None) -> None:
         self.encoder = encoder
@@ -150,7 +122,9 @@ class Recommender(RoleBuilding):
         sentence_embeddings = encode_grouped(encoder, [t.sentence_texts for t in texts], progress=progress)
         logger.info("embedding %d credential documents", len(credentials))
         documents = encoder.encode([credential_document(c) for c in credentials], progress=progress)
-        declared_embeddings = dict(zip([key for key, _ in declared], encoder.encode(names), strict=True)) if names else {}
+        declared_embeddings = (
+            dict(zip([key for key, _ in declared], encoder.encode(names), strict=True)) if names else {}
+        )
         profiles = build_profiles(
             credentials,
             extractor,
@@ -189,11 +163,14 @@ class Recommender(RoleBuilding):
         reference: bool = True,
         structure: SkillStructure | None = None,
         descriptions: np.ndarray | None = None,
+        path: Path | None = None,
+        manifest: dict[str, Any] | None = None,
     ) -> None:
         """Set the fitted state from its parts (``fit``, and ``store.load_index`` from saved arrays).
 
         ``reference``: scikit-learn neighbour indexes (fit); else their identical numpy twins (load).
         ``descriptions``: each vocabulary skill's description embedding (its label's when None).
+        ``path`` and ``manifest``: the index version folder the parts were read from, and its manifest.
         """
         self.encoder = encoder
         self.extractor_ = extractor
@@ -204,32 +181,75 @@ class Recommender(RoleBuilding):
         with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
         self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
         self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
+        self.role_builder_ = RoleBuilder(self.settings, encoder, extractor, self.skill_embeddings_, blender)
         self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(
             profiles.matrix, self.skill_embeddings_, reference=reference
         )
         self.document_index_ = cosine_index(profiles.documents, reference=reference)
         self.facts_ = CredentialFacts.from_credentials(credentials)
-        self._position_of: dict[str, int] | None = None  # built on first use by profile()
+        self._position_of: dict[str, int] | None = None  # built on first use by position()
         ids = np.array([c.id for c in credentials])
         self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
-        if blender is not None:
-            self.occupations_, self.blender_ = blender.occupations_, blender
         self.lexical_ = lexical  # None for an index built without TF-IDF arrays: no lexical evidence
         self.specificity_ = specificity(self.coverage_.profile_csc_)
         self.structure_ = structure if structure is not None else SkillStructure.empty(len(self.vocabulary_))
         self.description_embeddings_ = normalize_rows(
             np.asarray(descriptions if descriptions is not None else self.skill_embeddings_, dtype=np.float32)
         )
+        self.path_ = path
+        self.manifest_ = manifest if manifest is not None else {}
 
-    def _check_fitted(self) -> None:
+    def check_fitted(self) -> None:
+        """Raise :class:`NotFittedError` unless the engine was fitted or opened from an index."""
         if not hasattr(self, "profiles_"):
-            raise NotFittedError("Recommender is not fitted: call fit() or recommender.store.load_index()")
+            raise NotFittedError("Recommender is not fitted: call fit() or recommender.open_index()")
+
+    def check_k(self, k: int) -> None:
+        """Raise :class:`InvalidInputError` unless 1 ≤ ``k`` ≤ the number of credentials."""
+        self.check_fitted()
+        n = len(self.credentials_)
+        if k < 1:
+            raise InvalidInputError(f"-k must be at least 1 (got {k})")
+        if k > n:
+            raise InvalidInputError(f"-k {k} is larger than the catalog ({n} credentials); use -k {n} or less")
+
+    # ------------------------------------------------------------------ ESCO occupations (optional)
+    # With occupations attached, a job description's role profile also holds the essential (and
+    # optional) skills of its nearest occupations, and a job title alone makes a role (skills/roles.py).
+    def attach_occupations(
+        self,
+        occupations: Sequence[Occupation] | OccupationIndex,
+        *,
+        settings: BlendSettings | None = None,
+        progress: bool = False,
+    ) -> Recommender:
+        """Use occupations in role profiles; their skills must be in the index's vocabulary (ESCO)."""
+        self.check_fitted()
+        index = (
+            occupations
+            if isinstance(occupations, OccupationIndex)
+            else OccupationIndex().fit(occupations, self.role_builder_.encoder, progress=progress)
+        )
+        blender = RoleBlender(settings).fit(index, self.vocabulary_)
+        if blender.relations_.nnz == 0:
+            raise InvalidInputError(
+                "none of the occupations' skills is in the index's vocabulary; build the index with "
+                "--taxonomy set to the ESCO export that holds the occupations"
+            )
+        self.role_builder_ = self.role_builder_.with_blender(blender)
+        return self
 
     # ------------------------------------------------------------------ a credential's profile
+    def position(self, credential_id: str) -> int | None:
+        """The row of ``credential_id`` in ``credentials_`` (None for an id the index lacks)."""
+        self.check_fitted()
+        if self._position_of is None:
+            self._position_of = {c.id: i for i, c in enumerate(self.credentials_)}
+        return self._position_of.get(credential_id)
+
     def profile(self, credential_id: str) -> tuple[ProfileSkill, ...]:
         """The skills the index holds for one credential, strongest first (ties by label)."""
-        self._check_fitted()
-        position = self._positions().get(credential_id)
+        position = self.position(credential_id)
         if position is None:
             raise InvalidInputError(f"no credential with id {credential_id!r} in the index; check the id")
         profiles, skills = self.profiles_, self.vocabulary_.skills
@@ -248,16 +268,23 @@ class Recommender(RoleBuilding):
         ]
         return tuple(sorted(entries, key=lambda entry: (-entry.weight, entry.label)))
 
-    def _positions(self) -> dict[str, int]:
-        if getattr(self, "_position_of", None) is None:
-            self._position_of = {c.id: i for i, c in enumerate(self.credentials_)}
-        return self._position_of
-
     # ------------------------------------------------------------------ skills of a text
     def skills(self, text: str) -> list[SkillMatch]:
         """The vocabulary skills ``text`` mentions, best first, with evidence."""
-        self._check_fitted()
+        self.check_fitted()
         return self.extractor_.extract(bounded_text(text))
+
+    def role(
+        self,
+        text: str | None = None,
+        *,
+        skills: Sequence[str] | str | None = None,
+        have: str | None = None,
+        title: str | None = None,
+    ) -> Role:
+        """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
+        self.check_fitted()
+        return self.role_builder_.build(text, skills=skills, have=have, title=title)[0]
 
     # ------------------------------------------------------------------ ranking
     def recommend(
@@ -275,9 +302,8 @@ class Recommender(RoleBuilding):
         With ESCO occupations in the index, the title (and text) also pick the nearest occupations,
         whose skills join the role (``source="occupation"``).
         """
-        self._check_fitted()
-        self._check_k(k)
-        role, vectors = self._build_role(text, skills, have, title)
+        self.check_k(k)
+        role, vectors = self.role_builder_.build(text, skills=skills, have=have, title=title)
         return self._rank(role, vectors, k, filters or Filters())
 
     def recommend_embedded(
@@ -296,19 +322,12 @@ class Recommender(RoleBuilding):
         ``matches`` are ``extractor_.match_embeddings(embeddings, segments)`` when already known;
         ``document`` is the embedding of the whole text (``role_document``), encoded here when not given.
         """
-        self._check_fitted()
-        self._check_k(k)
+        self.check_k(k)
+        builder = self.role_builder_
         if document is None:
-            document = self.encoder.encode([role_document("\n".join(segments), title)])[0]  # type: ignore[union-attr]
-        vectors = self._role_from_segments(segments, embeddings, matches, title=title, blend=True, whole=document)
+            document = builder.encoder.encode([role_document("\n".join(segments), title)])[0]
+        vectors = builder.from_segments(segments, embeddings, matches, title=title, blend=True, whole=document)
         return self._rank(Role(vectors.skills), vectors, k, filters or Filters())
-
-    def _check_k(self, k: int) -> None:
-        n = len(self.credentials_)
-        if k < 1:
-            raise InvalidInputError(f"-k must be at least 1 (got {k})")
-        if k > n:
-            raise InvalidInputError(f"-k {k} is larger than the catalog ({n} credentials); use -k {n} or less")
 
     def _rank(self, role: Role, vectors: RoleVectors, k: int, filters: Filters) -> QueryResult:
         n = len(self.credentials_)
@@ -316,15 +335,19 @@ class Recommender(RoleBuilding):
         allowed, notes = self._allowed(filters, vectors.text)
         evidence = self._evidence(vectors, allowed, min(n, k + int(n - allowed.sum())))
         coverage = evidence.coverage
+        specific = evidence.specific_coverage  # computed when settings.specificity
         relevance = combine(
-            evidence.specific_coverage if settings.specificity else coverage,  # type: ignore[arg-type]
+            specific if settings.specificity and specific is not None else coverage,
             evidence.precision if evidence.precision is not None else np.ones(n),
             evidence.lexical, evidence.dense, evidence.candidates, coverage_weight=settings.coverage_weight,
             lexical_weight=settings.lexical_weight, dense_weight=settings.dense_weight,
             precision_power=settings.precision_power, uncovered=settings.uncovered, has_skills=evidence.has_skills,
         )  # fmt: skip
         scores, document_similarity, credits, candidates = (
-            relevance.score, evidence.dense, evidence.credits, evidence.candidates
+            relevance.score,
+            evidence.dense,
+            evidence.credits,
+            evidence.candidates,
         )
         if not vectors.skills:
             notes.append("no skills of the vocabulary were found for the role: ranked by document similarity only")
@@ -333,7 +356,13 @@ class Recommender(RoleBuilding):
             notes.append(f"only {len(top)} credentials pass the filters (asked for {k})")
         recommendations = tuple(
             self._explain(
-                rank, int(c), float(scores[c]), float(coverage[c]), float(document_similarity[c]), vectors, credits,
+                rank,
+                int(c),
+                float(scores[c]),
+                float(coverage[c]),
+                float(document_similarity[c]),
+                vectors,
+                credits,
                 lexical=float(relevance.lexical[c]),
             )
             for rank, c in enumerate(top, start=1)
@@ -385,7 +414,9 @@ class Recommender(RoleBuilding):
         role_positions = np.array([positions.get(s.id, -1) for s in vectors.skills], dtype=np.int64)
         inside = role_positions >= 0
         descriptions = np.where(
-            inside[:, None], self.description_embeddings_[np.maximum(role_positions, 0)], normalize_rows(vectors.embeddings)
+            inside[:, None],
+            self.description_embeddings_[np.maximum(role_positions, 0)],
+            normalize_rows(vectors.embeddings),
         )
         settings, profiles = self.settings, self.profiles_
         types = match_types(
@@ -402,8 +433,8 @@ class Recommender(RoleBuilding):
     ) -> RankingEvidence:
         """Every part of the ranking for a role, for every credential that passes the filters
         (tuning and evaluation weigh them: ``scripts/relevance_levers.py``)."""
-        self._check_fitted()
-        _, vectors = self._build_role(text, None, None, title)
+        self.check_fitted()
+        _, vectors = self.role_builder_.build(text, title=title)
         allowed, _ = self._allowed(filters or Filters(), vectors.text)
         return self._evidence(vectors, allowed, len(self.credentials_), complete=True)
 

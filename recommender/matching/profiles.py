@@ -156,7 +156,12 @@ def _containing(cut: CredentialText, where: int, start: int, end: int) -> int | 
     """The shortest segment of ``cut`` in field ``where`` that holds ``[start, end)``."""
     best: int | None = None
     for k, (field_k, (a, b)) in enumerate(zip(cut.fields, cut.spans, strict=True)):
-        if field_k == where and a <= start and end <= b and (best is None or b - a < cut.spans[best][1] - cut.spans[best][0]):
+        if (
+            field_k == where
+            and a <= start
+            and end <= b
+            and (best is None or b - a < cut.spans[best][1] - cut.spans[best][0])
+        ):
             best = k
     return best
 
@@ -248,7 +253,9 @@ def build_profiles(
         for k, name in enumerate(credential.skills):
             position, similarity = declared_positions[normalize_label(name)]
             weight = 1.0 if similarity >= 1.0 else similarity
-            entry = _Entry(weight, similarity, DECLARED, _MENTION["declared"], _CONTEXT["declared"], name, (SKILLS, k, k + 1))
+            entry = _Entry(
+                weight, similarity, DECLARED, _MENTION["declared"], _CONTEXT["declared"], name, (SKILLS, k, k + 1)
+            )
             if entry.beats(entries.get(position, (None,))[0]):
                 entries[position] = (entry, declared_embeddings[normalize_label(name)])
         embeddings = segment_embeddings[row]
@@ -258,7 +265,9 @@ def build_profiles(
             else []
         )
         teaches, requires = _text_entries(cut, matches, _mentions(cut, credential, extractor), text_weight)
-        in_context = normalize_rows(embeddings + sentence_embeddings[row][cut.sentence_of]) if len(embeddings) else embeddings
+        in_context = (
+            normalize_rows(embeddings + sentence_embeddings[row][cut.sentence_of]) if len(embeddings) else embeddings
+        )
         by_text = {text: in_context[k] for k, text in enumerate(cut.segments)}
         for position, entry in teaches.items():
             if entry.beats(entries.get(position, (None,))[0]):
@@ -278,12 +287,17 @@ def build_profiles(
     n_skills = len(extractor.vocabulary_)
     shape = (len(credentials), n_skills)
     order = np.lexsort((np.asarray(cols), np.asarray(rows))) if rows else np.zeros(0, dtype=np.int64)
-    matrix = sp.csr_matrix((np.asarray(columns["weight"], dtype=np.float32), (np.asarray(rows), np.asarray(cols))), shape=shape)
+    matrix = sp.csr_matrix(
+        (np.asarray(columns["weight"], dtype=np.float32), (np.asarray(rows), np.asarray(cols))), shape=shape
+    )
     matrix.sort_indices()
     requires_matrix = sp.csr_matrix(
         (
             np.asarray([1 + s for _, _, s in required], dtype=np.int32),
-            (np.asarray([r for r, _, _ in required], dtype=np.int64), np.asarray([p for _, p, _ in required], dtype=np.int64)),
+            (
+                np.asarray([r for r, _, _ in required], dtype=np.int64),
+                np.asarray([p for _, p, _ in required], dtype=np.int64),
+            ),
         ),
         shape=shape,
     )

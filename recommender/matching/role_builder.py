@@ -1,11 +1,11 @@
 """Role profiles: a job description, title or skill list → the role's weighted skills and vectors.
 
-``RoleBuilding`` is the half of ``Recommender`` (engine.py) that builds roles: the skills a text
-names (the extractor), blended with the nearest ESCO occupations' skills when they are attached
-(``skills/roles.py``: the text leads), or a skill list mapped onto the vocabulary, minus the skills
-a person already has. A role carries its vectors (``RoleVectors``): one per skill for coverage, the
-mean of its segments' embeddings for occupation matching, and its whole text encoded as one for the
-document score.
+``RoleBuilder`` is the component a fitted ``Recommender`` (engine.py) holds as ``role_builder_``: the
+skills a text names (the extractor), blended with the nearest ESCO occupations' skills when a
+``RoleBlender`` is attached (``skills/roles.py``: the text leads), or a skill list mapped onto the
+vocabulary, minus the skills a person already has. A role carries its vectors (``RoleVectors``):
+one per skill for coverage, the mean of its segments' embeddings for occupation matching, and its
+whole text encoded as one for the document score.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -22,19 +21,13 @@ from ..encoders.base import Encoder, normalize_rows
 from ..errors import InvalidInputError
 from ..inputs.fields import truncate_text
 from ..skills.extractor import SegmentMatch, SkillExtractor
-from ..skills.occupations import Occupation, OccupationIndex
 from ..skills.results import Evidence, Role, RoleSkill, SkillMatch
-from ..skills.roles import BlendSettings, RoleBlender
+from ..skills.roles import RoleBlender
 from ..skills.segment import split_segments
 from .profiles import local_skill_id
-
-if TYPE_CHECKING:
-    from ..inputs.taxonomy import Vocabulary
-    from .engine import Settings
+from .settings import Settings
 
 logger = logging.getLogger(__name__)
-
-_Built = TypeVar("_Built", bound="RoleBuilding")
 
 # A query text is cut where a posting in `score` or a catalog text is (20,000 characters), so one
 # pasted 10 MB file costs a fraction of a second rather than minutes, and query ranks as score does.
@@ -83,175 +76,58 @@ def split_skill_list(text: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,;|\n]", text) if item.strip()]
 
 
-class RoleBuilding:
-    """Role building for ``Recommender``, which holds the fitted state these methods read."""
+class RoleBuilder:
+    """Builds roles against a fitted vocabulary.
 
-    settings: Settings
-    encoder: Encoder | None
-    extractor_: SkillExtractor
-    vocabulary_: Vocabulary
-    skill_embeddings_: np.ndarray
-    occupations_: OccupationIndex
-    blender_: RoleBlender
+    ``extractor`` finds a text's skills; ``skill_embeddings`` (one unit row per vocabulary skill,
+    its label's embedding) give a role skill its vector; ``blender`` (ESCO occupations, optional)
+    adds the nearest occupations' skills to a described role and makes a title alone a role.
+    """
 
-    if TYPE_CHECKING:  # Recommender defines it
-
-        def _check_fitted(self) -> None: ...
-
-    # ------------------------------------------------------------------ ESCO occupations (optional)
-    # With occupations attached, a job description's role profile also holds the essential (and
-    # optional) skills of its nearest occupations, and a job title alone makes a role (skills/roles.py).
-    def attach_occupations(
-        self: _Built,
-        occupations: Sequence[Occupation] | OccupationIndex,
-        *,
-        settings: BlendSettings | None = None,
-        progress: bool = False,
-    ) -> _Built:
-        """Use occupations in role profiles; their skills must be in the index's vocabulary (ESCO)."""
-        self._check_fitted()
-        index = occupations
-        if not isinstance(index, OccupationIndex):
-            index = OccupationIndex().fit(occupations, self.encoder, progress=progress)  # type: ignore[arg-type]
-        blender = RoleBlender(settings).fit(index, self.vocabulary_)
-        if blender.relations_.nnz == 0:
-            raise InvalidInputError(
-                "none of the occupations' skills is in the index's vocabulary; build the index with "
-                "--taxonomy set to the ESCO export that holds the occupations"
-            )
-        self.occupations_, self.blender_ = index, blender
-        return self
-
-    def _title_vector(self, title: str | None) -> np.ndarray | None:
-        return self.encoder.encode([title.strip()])[0] if title and title.strip() else None  # type: ignore[union-attr]
-
-    def _role_from_title(self, title: str) -> RoleVectors:
-        if not hasattr(self, "blender_"):
-            raise InvalidInputError(
-                "--title needs an index with ESCO occupations: build it with `recommender index --taxonomy "
-                "ESCO_FOLDER` (a folder holding occupations_en.csv) or pass --occupations ESCO_FOLDER"
-            )
-        vector = self._title_vector(title)
-        assert vector is not None
-        nearest = self.blender_.match(vector, None, top=1)
-        skills = self.blender_.role_skills(
-            [], nearest, title=vector, tie_break=self.skill_embeddings_ @ vector, limit=self.settings.max_role_skills
-        )
-        return self._role_vectors(skills, vector, title)
-
-    def _role_from_matches(
+    def __init__(
         self,
-        matches: Sequence[SkillMatch],
-        document: np.ndarray,
-        *,
-        title: str | None = None,
-        blend: bool = False,
-        text: str = "",
-        whole: np.ndarray | None = None,
-    ) -> RoleVectors:
-        limit = self.settings.max_role_skills
-        if blend and hasattr(self, "blender_"):  # text skills + the nearest occupations' skills
-            vector = self._title_vector(title)
-            nearest = self.blender_.match(vector, document)
-            tie_break = self.skill_embeddings_ @ document
-            skills = self.blender_.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
-        else:
-            skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
-        return self._role_vectors(skills, document, text, whole)
+        settings: Settings,
+        encoder: Encoder,
+        extractor: SkillExtractor,
+        skill_embeddings: np.ndarray,
+        blender: RoleBlender | None = None,
+    ) -> None:
+        self.settings = settings
+        self.encoder = encoder
+        self.extractor = extractor
+        self.vocabulary = extractor.vocabulary_
+        self.skill_embeddings = skill_embeddings
+        self.blender = blender
 
-    def _role_vectors(
-        self, skills: Sequence[RoleSkill], document: np.ndarray, text: str = "", whole: np.ndarray | None = None
-    ) -> RoleVectors:
-        positions = self.vocabulary_.index_of()
-        embeddings = (
-            self.skill_embeddings_[[positions[s.id] for s in skills]]
-            if skills
-            else np.zeros((0, document.shape[0]), dtype=np.float32)
-        )
-        return RoleVectors(tuple(skills), embeddings, document, text, whole)
+    def with_blender(self, blender: RoleBlender) -> RoleBuilder:
+        """The same builder with ESCO occupations (``RoleBlender``) blended into its roles."""
+        return RoleBuilder(self.settings, self.encoder, self.extractor, self.skill_embeddings, blender)
 
-    def _role_from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> RoleVectors:
-        text = bounded_text(text)
-        segments = split_segments(text)
-        if not segments:
-            raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
-        embeddings = self.encoder.encode([*segments, role_document(text, title)])  # type: ignore[union-attr]
-        return self._role_from_segments(segments, embeddings[:-1], title=title, blend=blend, whole=embeddings[-1])
-
-    def _role_from_segments(
-        self,
-        segments: Sequence[str],
-        embeddings: np.ndarray,
-        found: Sequence[SegmentMatch] | None = None,
-        *,
-        title: str | None = None,
-        blend: bool = False,
-        whole: np.ndarray | None = None,
-    ) -> RoleVectors:
-        if found is None:
-            found = self.extractor_.match_embeddings(embeddings, segments)
-        matches = self.extractor_.aggregate(segments, found)
-        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
-        text = "\n".join([title, *segments] if title else segments)
-        return self._role_from_matches(matches, document, title=title, blend=blend, text=text, whole=whole)
-
-    def _role_from_names(self, names: Sequence[str]) -> RoleVectors:
-        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
-        if not names:
-            raise InvalidInputError("the skill list is empty: give skills separated by commas")
-        name_embeddings = self.encoder.encode(names)  # type: ignore[union-attr]
-        mapping = self.extractor_.map_names(names, self.settings.declared_threshold, embeddings=name_embeddings)
-        skills: dict[str, RoleSkill] = {}
-        rows: list[np.ndarray] = []
-        for name, (position, similarity), vector in zip(names, mapping, name_embeddings, strict=True):
-            if position is None:
-                # Not in the vocabulary: keep it, matched softly through its own embedding.
-                skill_id, label = local_skill_id(name), name
-            else:
-                skill = self.vocabulary_.skills[position]
-                skill_id, label, vector = skill.id, skill.label, self.skill_embeddings_[position]
-            if skill_id not in skills:
-                skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
-                rows.append(vector)
-        embeddings = np.vstack(rows).astype(np.float32)
-        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
-        return RoleVectors(tuple(skills.values()), embeddings, document, ", ".join(names))
-
-    def _held(self, have: str) -> RoleVectors:
-        if looks_like_list(have):
-            return self._role_from_names(split_skill_list(have))
-        return self._role_from_text(have)
-
-    def role(
+    # ------------------------------------------------------------------ a whole role
+    def build(
         self,
         text: str | None = None,
         *,
         skills: Sequence[str] | str | None = None,
         have: str | None = None,
         title: str | None = None,
-    ) -> Role:
-        """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
-        return self._build_role(text, skills, have, title)[0]
-
-    def _build_role(
-        self, text: str | None, skills: Sequence[str] | str | None, have: str | None, title: str | None = None
     ) -> tuple[Role, RoleVectors]:
-        self._check_fitted()
-        has_text, has_title = bool(text and text.strip()), bool(title and title.strip())
-        if not has_text and not skills and not has_title:
+        """The role for a job description (``text``), a job ``title`` or a ``skills`` list, minus the
+        skills in ``have`` (a list or a text such as a CV), with the vectors ranking reads."""
+        if skills:
+            names = split_skill_list(skills) if isinstance(skills, str) else list(skills)
+            vectors = self.from_names(names)
+        elif text and text.strip():
+            vectors = self.from_text(text, title=title, blend=True)
+        elif title and title.strip():
+            vectors = self.from_title(title)
+        else:
             raise InvalidInputError(
                 "give a job description (text or --file), a job title (--title) or a skill list (--skills)"
             )
-        if skills:
-            names = split_skill_list(skills) if isinstance(skills, str) else list(skills)
-            vectors = self._role_from_names(names)
-        elif not has_text:
-            vectors = self._role_from_title(title)  # type: ignore[arg-type]
-        else:
-            vectors = self._role_from_text(text, title=title, blend=True)  # type: ignore[arg-type]
         held: tuple[RoleSkill, ...] = ()
         if have and have.strip() and vectors.skills:
-            owned = self._held(have)
+            owned = self.from_names(split_skill_list(have)) if looks_like_list(have) else self.from_text(have)
             if owned.skills:
                 closeness = vectors.embeddings @ owned.embeddings.T
                 owned_ids = {s.id for s in owned.skills}
@@ -268,3 +144,102 @@ class RoleBuilding:
                     embeddings=vectors.embeddings[~is_held],
                 )
         return Role(vectors.skills, held), vectors
+
+    # ------------------------------------------------------------------ the three ways in
+    def from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> RoleVectors:
+        """A job description: its segments' skills (and, with ``blend``, its nearest occupations')."""
+        text = bounded_text(text)
+        segments = split_segments(text)
+        if not segments:
+            raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
+        embeddings = self.encoder.encode([*segments, role_document(text, title)])
+        return self.from_segments(segments, embeddings[:-1], title=title, blend=blend, whole=embeddings[-1])
+
+    def from_segments(
+        self,
+        segments: Sequence[str],
+        embeddings: np.ndarray,
+        found: Sequence[SegmentMatch] | None = None,
+        *,
+        title: str | None = None,
+        blend: bool = False,
+        whole: np.ndarray | None = None,
+    ) -> RoleVectors:
+        """A description already split and embedded; ``found`` are its segments' matches when known."""
+        if found is None:
+            found = self.extractor.match_embeddings(embeddings, segments)
+        matches = self.extractor.aggregate(segments, found)
+        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        text = "\n".join([title, *segments] if title else segments)
+        return self._from_matches(matches, document, title=title, blend=blend, text=text, whole=whole)
+
+    def from_title(self, title: str) -> RoleVectors:
+        """A job title alone: the nearest ESCO occupation's skills (needs occupations)."""
+        if self.blender is None:
+            raise InvalidInputError(
+                "--title needs an index with ESCO occupations: build it with `recommender index --taxonomy "
+                "ESCO_FOLDER` (a folder holding occupations_en.csv) or pass --occupations ESCO_FOLDER"
+            )
+        if not title.strip():
+            raise InvalidInputError("the job title is empty: give one, e.g. --title 'data engineer'")
+        vector = self.encoder.encode([title.strip()])[0]
+        nearest = self.blender.match(vector, None, top=1)
+        skills = self.blender.role_skills(
+            [], nearest, title=vector, tie_break=self.skill_embeddings @ vector, limit=self.settings.max_role_skills
+        )
+        return self._vectors(skills, vector, title)
+
+    def from_names(self, names: Sequence[str]) -> RoleVectors:
+        """A skill list: each name mapped onto the vocabulary, or kept as its own skill when nothing is close."""
+        names = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+        if not names:
+            raise InvalidInputError("the skill list is empty: give skills separated by commas")
+        name_embeddings = self.encoder.encode(names)
+        mapping = self.extractor.map_names(names, self.settings.declared_threshold, embeddings=name_embeddings)
+        skills: dict[str, RoleSkill] = {}
+        rows: list[np.ndarray] = []
+        for name, (position, similarity), vector in zip(names, mapping, name_embeddings, strict=True):
+            if position is None:
+                # Not in the vocabulary: keep it, matched softly through its own embedding.
+                skill_id, label = local_skill_id(name), name
+            else:
+                skill = self.vocabulary.skills[position]
+                skill_id, label, vector = skill.id, skill.label, self.skill_embeddings[position]
+            if skill_id not in skills:
+                skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
+                rows.append(vector)
+        embeddings = np.vstack(rows).astype(np.float32)
+        document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
+        return RoleVectors(tuple(skills.values()), embeddings, document, ", ".join(names))
+
+    # ------------------------------------------------------------------ helpers
+    def _from_matches(
+        self,
+        matches: Sequence[SkillMatch],
+        document: np.ndarray,
+        *,
+        title: str | None = None,
+        blend: bool = False,
+        text: str = "",
+        whole: np.ndarray | None = None,
+    ) -> RoleVectors:
+        limit = self.settings.max_role_skills
+        if blend and self.blender is not None:  # text skills + the nearest occupations' skills
+            vector = self.encoder.encode([title.strip()])[0] if title and title.strip() else None
+            nearest = self.blender.match(vector, document)
+            tie_break = self.skill_embeddings @ document
+            skills = self.blender.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
+        else:
+            skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
+        return self._vectors(skills, document, text, whole)
+
+    def _vectors(
+        self, skills: Sequence[RoleSkill], document: np.ndarray, text: str = "", whole: np.ndarray | None = None
+    ) -> RoleVectors:
+        positions = self.vocabulary.index_of()
+        embeddings = (
+            self.skill_embeddings[[positions[s.id] for s in skills]]
+            if skills
+            else np.zeros((0, document.shape[0]), dtype=np.float32)
+        )
+        return RoleVectors(tuple(skills), embeddings, document, text, whole)

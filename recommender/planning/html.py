@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .. import __version__
+from ..version import __version__
 from .results import PlanResult
 
 _CSS = """
@@ -152,6 +152,12 @@ def _steps(result: PlanResult) -> str:
             lines.append(f"<br><span class='muted'>{escape(s.reason)}</span>")
         items.append(f"<li>{''.join(lines)}</li>")
     return f"<ol class='steps'>{''.join(items)}</ol>" if items else "<p>No credential is planned.</p>"
+
+
+def plan_heading(text: str | None, title: str | None = None, skills: str | None = None) -> str:
+    """The page's heading for a role: its title, else its text's first line (80 characters), else its skills."""
+    first_line = text.strip().splitlines()[0][:80] if text and text.strip() else ""
+    return title or first_line or f"the skills: {skills}"
 
 
 def render_plan_html(result: PlanResult, *, title: str = "") -> str:

@@ -206,7 +206,8 @@ def build_plan(
     """
     budget = budget or Budget()
     _check_budgets(budget)
-    role, vectors = model._build_role(text, skills, have, title)
+    model.check_fitted()
+    role, vectors = model.role_builder_.build(text, skills=skills, have=have, title=title)
     problem = prepare_plan(model, role, vectors, budget=budget, level=level, language=language)
     return finish_plan(model, problem, solve(problem.instance, solver, time_limit=time_limit))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..errors import InvalidInputError
 from ..store.artifacts import atomic_text_file, file_sha256
 from .plan import InputFile, Partition
 
-__all__ = ["MANIFEST_FILE", "new_manifest", "read_manifest", "totals", "verified_done", "write_manifest"]
+__all__ = ["MANIFEST_FILE", "RunTotals", "new_manifest", "read_manifest", "totals", "verified_done", "write_manifest"]
 
 MANIFEST_FILE = "_manifest.json"
 FORMAT = "recommender-scores/1"
@@ -56,31 +57,50 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def totals(manifest: dict[str, Any]) -> dict[str, Any]:
-    """Rows and partitions over the whole run (done partitions only for the row counts)."""
+@dataclass(frozen=True)
+class RunTotals:
+    """Rows and partitions over a whole run (done partitions only for the row counts and bytes)."""
+
+    partitions: int
+    partitions_done: int
+    partitions_failed: int
+    rows_planned: int
+    rows_in: int
+    rows_out: int
+    scored: int
+    skipped: int
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def totals(manifest: dict[str, Any]) -> RunTotals:
+    """The run's totals from its manifest's partition entries."""
     parts = manifest["partitions"]
     done = [p for p in parts if p["status"] == "done"]
     reasons: dict[str, int] = {}
     for p in done:
         for reason, count in p.get("skipped_reasons", {}).items():
             reasons[reason] = reasons.get(reason, 0) + count
-    return {
-        "partitions": len(parts),
-        "partitions_done": len(done),
-        "partitions_failed": sum(p["status"] == "failed" for p in parts),
-        "rows_planned": sum(p["stop"] - p["start"] for p in parts),
-        "rows_in": sum(p["rows_in"] for p in done),
-        "rows_out": sum(p["rows_out"] for p in done),
-        "scored": sum(p["scored"] for p in done),
-        "skipped": sum(p["skipped"] for p in done),
-        "skipped_reasons": reasons,
-        "bytes": sum(p["bytes"] for p in done),
-    }
+    return RunTotals(
+        partitions=len(parts),
+        partitions_done=len(done),
+        partitions_failed=sum(p["status"] == "failed" for p in parts),
+        rows_planned=sum(p["stop"] - p["start"] for p in parts),
+        rows_in=sum(p["rows_in"] for p in done),
+        rows_out=sum(p["rows_out"] for p in done),
+        scored=sum(p["scored"] for p in done),
+        skipped=sum(p["skipped"] for p in done),
+        skipped_reasons=reasons,
+        bytes=sum(p["bytes"] for p in done),
+    )
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    manifest["totals"] = totals(manifest)
+    manifest["totals"] = totals(manifest).to_dict()
     with atomic_text_file(folder / MANIFEST_FILE, example=MANIFEST_FILE) as handle:
         json.dump(manifest, handle, indent=1)
 

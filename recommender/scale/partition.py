@@ -23,13 +23,13 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from ..errors import ArtifactError, InvalidInputError
-from ..inputs.postings import Posting, PostingError, _postings, iter_postings
+from ..inputs.postings import Posting, PostingError, iter_postings, postings_from_records
 from ..inputs.tabular import Record
 from ..matching.batch import ScoreSummary, score_postings
 from ..matching.engine import Recommender
 from ..matching.filters import Filters
 from ..store.artifacts import MANIFEST, file_sha256
-from ..store.index_io import load_index
+from ..store.live import open_index
 from .output import compact_row, write_partition
 
 __all__ = ["PartitionTask", "index_fingerprint", "run_partition", "score_partition", "score_rows", "worker_model"]
@@ -60,7 +60,7 @@ def worker_model(version: str | Path, expected: str) -> Recommender:
                 f"{found[:12]} vs {expected[:12]}); give every worker the same index files"
             )
         _MODELS.clear()  # one index per process: a new run's index replaces the last one
-        _MODELS[key] = load_index(path)
+        _MODELS[key] = open_index(path)
     return _MODELS[key]
 
 
@@ -114,7 +114,7 @@ def score_partition(
     inputs = frame["input"].tolist() if "input" in frame.columns else [0] * len(frame)
     values = frame[columns].to_dict("records")
     records = (Record(int(row), value) for row, value in zip(rows, values, strict=True))
-    postings = list(_postings(records, {c: [c] for c in columns}, "DataFrame", max_text_chars))
+    postings = list(postings_from_records(records, {c: [c] for c in columns}, "DataFrame", max_text_chars))
     out = [
         {**row, "input": int(number)}
         for row, number in zip(score_rows(model, postings, k=k, filters=filters, explain=explain), inputs, strict=True)

@@ -14,14 +14,14 @@ import logging
 import shutil
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInputError, RecommenderError
 from ..matching.filters import Filters
 from ..store.artifacts import resolve_version
-from .manifest import MANIFEST_FILE, new_manifest, read_manifest, totals, verified_done, write_manifest
+from .manifest import MANIFEST_FILE, RunTotals, new_manifest, read_manifest, totals, verified_done, write_manifest
 from .output import FORMATS
 from .partition import PartitionTask, index_fingerprint, run_partition
 from .plan import describe_inputs, plan_partitions, resolve_inputs
@@ -107,8 +107,8 @@ def score_to_folder(
     overwrite: bool = False,
     client: Any = None,
     on_progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Score every posting of ``inputs`` into partition files in ``out``; return the manifest's totals.
+) -> RunTotals:
+    """Score every posting of ``inputs`` into partition files in ``out``; return the run's totals.
 
     ``client`` (a ``distributed.Client``) runs the partitions on its Dask workers; without one they
     run in this process. The index at ``model_dir`` is resolved to its live version once, and every
@@ -145,15 +145,20 @@ def score_to_folder(
     if on_progress is not None:
         on_progress("plan", len(entries), sum(e["stop"] - e["start"] for e in entries))
         on_progress("done", len(entries) - len(pending), done_rows)
-    common = dict(
-        file_format=options.file_format, index_version=str(version), index_sha256=index["sha256"], k=options.k,
-        filters=options.filters, explain=options.explain, mapping=options.mapping, delimiter=options.delimiter,
-        encoding=options.encoding,
+    every = PartitionTask(
+        number=0, input_number=0, path="", start=0, stop=0, out_path="", file_format=options.file_format,
+        index_version=str(version), index_sha256=index["sha256"], k=options.k, filters=options.filters,
+        explain=options.explain, mapping=options.mapping, delimiter=options.delimiter, encoding=options.encoding,
     )  # fmt: skip
     tasks = [
-        PartitionTask(
-            number=e["number"], input_number=e["input"], path=described[e["input"]].path, start=e["start"],
-            stop=e["stop"], out_path=str((out / e["file"]).resolve()), **common,  # type: ignore[arg-type]
+        replace(
+            every,
+            number=e["number"],
+            input_number=e["input"],
+            path=described[e["input"]].path,
+            start=e["start"],
+            stop=e["stop"],
+            out_path=str((out / e["file"]).resolve()),
         )
         for e in pending
     ]
@@ -180,10 +185,10 @@ def score_to_folder(
     else:
         _run_on_dask(client, tasks, options.retries, record)
     summary = totals(manifest)
-    if summary["partitions_failed"]:
+    if summary.partitions_failed:
         failed = [e for e in entries if e["status"] == "failed"]
         raise InvalidInputError(
-            f"{len(failed)} of {len(entries)} partitions failed ({summary['rows_out']} of {summary['rows_planned']} "
+            f"{len(failed)} of {len(entries)} partitions failed ({summary.rows_out} of {summary.rows_planned} "
             f"rows written); first: {failed[0]['file']}: {failed[0]['error']}; {out / MANIFEST_FILE} lists each; "
             "fix the cause and rerun with --resume"
         )

@@ -10,56 +10,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
-import anyio
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from .. import __version__
 from ..defaults import default_model_dir
 from ..matching.engine import Recommender
-from ..store.index_io import load_index
+from ..store.live import open_index
+from ..version import __version__
 from .problems import PROBLEM_TYPE, RequestPlumbing, install_error_handlers
 from .routes import install_routes
+from .state import Service, ServiceConfig
 from .swap import LiveIndex
-
-API_KEY_ENV = "RECOMMENDER_API_KEY"
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ServiceConfig:
-    """The server's limits.
-
-    ``max_body`` bytes per JSON request (413 beyond; for ``/v1/score`` it bounds each line);
-    ``max_text_chars`` per text (cut, with a warning); ``api_key`` (default ``$RECOMMENDER_API_KEY``)
-    makes ``/v1`` require ``Authorization: Bearer KEY``; ``threads`` bounds concurrent CPU work;
-    ``check_every`` seconds between looks at the index's ``CURRENT`` pointer.
-    """
-
-    max_body: int = 1_000_000
-    max_text_chars: int = 20_000
-    api_key: str | None = field(default_factory=lambda: os.environ.get(API_KEY_ENV) or None)
-    threads: int = 1
-    check_every: float = 1.0
-
-
-class Service:
-    """What the routes share: the live index, the limits, and the thread limiter for CPU work."""
-
-    def __init__(self, live: LiveIndex, config: ServiceConfig) -> None:
-        self.live = live
-        self.config = config
-        self._limiter: anyio.CapacityLimiter | None = None
-
-    async def run(self, work: Callable[[], T]) -> T:
-        """Run ``work`` in a worker thread (at most ``config.threads`` at once)."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.config.threads)
-        return await anyio.to_thread.run_sync(work, limiter=self._limiter)
 
 
 def create_app(
@@ -67,14 +31,15 @@ def create_app(
     *,
     config: ServiceConfig | None = None,
     model: Recommender | None = None,
-    loader: Callable[[Path], Recommender] = load_index,
+    loader: Callable[[Path], Recommender] = open_index,
     access_log: TextIO | None = None,
 ) -> FastAPI:
-    """The HTTP API and web page over the index in ``model_dir`` (default: ``default_model_dir()``;
-    ``recommender.api.serve`` builds the default index from the embedded catalog first when needed).
+    """The HTTP API and web page over the index in ``model_dir`` (default: ``default_model_dir()``, built
+    from the embedded catalog when missing, as ``open_index`` does).
 
-    ``model`` is an already loaded index of ``model_dir`` (not loaded again); ``loader`` loads a
-    new version after a swap; ``access_log`` receives the JSON access lines (stderr by default).
+    ``model`` is an already opened index of ``model_dir`` (not opened again); ``loader`` (default
+    ``open_index``) opens the first one and each new version after a swap; ``access_log`` receives
+    the JSON access lines (stderr by default).
     """
     config = config or ServiceConfig()
     folder = Path(model_dir) if model_dir is not None else default_model_dir()

@@ -11,7 +11,7 @@ import json
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, overload
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,9 +21,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..inputs.catalog import Credential
 from ..inputs.fields import truncate_text
 from ..matching.filters import Filters
-from ..planning.html import render_plan_html
+from ..planning.html import plan_heading, render_plan_html
 from ..planning.pathway import build_plan
 from ..planning.results import Budget
+from ..store.artifacts import MANIFEST
 from .models import (
     MAX_BUDGET,
     MAX_K,
@@ -40,10 +41,8 @@ from .models import (
     problem_responses,
 )
 from .ndjson import score_stream
+from .state import Service
 from .swap import Loaded
-
-if TYPE_CHECKING:
-    from .app import Service
 
 VERSION_HEADER = "X-Index-Version"
 NDJSON = "application/x-ndjson"
@@ -94,17 +93,16 @@ def _json(body: Any, live: Loaded, status: int = 200) -> Response:
     return Response(content, status, media_type="application/json", headers={VERSION_HEADER: live.version})
 
 
+@overload
+def _cut(service: Service, value: str, name: str, warnings: list[str]) -> str: ...
+@overload
+def _cut(service: Service, value: str | None, name: str, warnings: list[str]) -> str | None: ...
 def _cut(service: Service, value: str | None, name: str, warnings: list[str]) -> str | None:
     limit = service.config.max_text_chars
     if value is None or len(value) <= limit:
         return value
     warnings.append(f"{name} was cut to {limit} characters (it had {len(value)}): the server's text limit")
     return truncate_text(value, limit)
-
-
-@lru_cache(maxsize=2)  # the live index and the one before a swap
-def _by_id(live: Loaded) -> dict[str, int]:
-    return {c.id: i for i, c in enumerate(live.model.credentials_)}
 
 
 @lru_cache(maxsize=2)  # the live index and the one before a swap
@@ -123,13 +121,13 @@ def _built_at(live: Loaded) -> str:
     try:
         return datetime.strptime(stamp, "%Y%m%dT%H%M%S").isoformat()
     except ValueError:
-        path = getattr(live.model, "path_", None)
-        when = (path / "manifest.json").stat().st_mtime if path is not None else 0.0
+        path = live.model.path_
+        when = (path / MANIFEST).stat().st_mtime if path is not None else 0.0
         return datetime.fromtimestamp(when, timezone.utc).isoformat(timespec="seconds")
 
 
 def _index_info(live: Loaded) -> dict[str, Any]:
-    manifest = getattr(live.model, "manifest_", {})
+    manifest = live.model.manifest_
     catalog = manifest.get("inputs", {}).get("catalog", {})
     vocabulary = live.model.vocabulary_
     return {
@@ -141,11 +139,6 @@ def _index_info(live: Loaded) -> dict[str, Any]:
         "catalog": ("embedded: " if manifest.get("inputs", {}).get("embedded") else "") + catalog.get("report", ""),
         "loaded_at": live.loaded_at,
     }
-
-
-def _plan_heading(body: PlanRequest) -> str:
-    first_line = body.text.strip().splitlines()[0][:80] if body.text and body.text.strip() else ""
-    return body.title or first_line or f"the skills: {body.skills}"
 
 
 def install_routes(app: FastAPI) -> None:
@@ -186,16 +179,18 @@ def install_routes(app: FastAPI) -> None:
              responses={200: {"model": SkillsResponse}, **problem_responses(400, 413, 422)})  # fmt: skip
     async def skills(body: SkillsRequest, request: Request) -> Response:
         service = _service(request)
-        live, warnings = service.live.current(), []
+        live = service.live.current()
+        warnings: list[str] = []
         text = _cut(service, body.text, "text", warnings)
-        matches = await service.run(lambda: live.model.skills(text))  # type: ignore[arg-type]
+        matches = await service.run(lambda: live.model.skills(text))
         return _json({"skills": [m.to_dict() for m in matches], "warnings": warnings}, live)
 
     @v1.post("/recommend", response_model=None, summary="Ranked, explained credentials for a role",
              responses={200: {"model": RecommendResponse}, **problem_responses(400, 413, 422)})  # fmt: skip
     async def recommend(body: RecommendRequest, request: Request) -> Response:
         service = _service(request)
-        live, warnings = service.live.current(), []
+        live = service.live.current()
+        warnings: list[str] = []
         text, have = _cut(service, body.text, "text", warnings), _cut(service, body.have, "have", warnings)
         filters = Filters(body.max_hours, body.max_cost, body.level, body.language)
         result = await service.run(
@@ -215,7 +210,8 @@ def install_routes(app: FastAPI) -> None:
         format: Literal["json", "html"] = Query("json", description="json, or html: the self-contained plan page."),
     ) -> Response:
         service = _service(request)
-        live, warnings = service.live.current(), []
+        live = service.live.current()
+        warnings: list[str] = []
         text, have = _cut(service, body.text, "text", warnings), _cut(service, body.have, "have", warnings)
         budget = Budget(body.max_hours, body.max_cost, body.max_credentials)
         result = await service.run(
@@ -223,7 +219,7 @@ def install_routes(app: FastAPI) -> None:
                                level=body.level, language=body.language)
         )  # fmt: skip
         if format == "html":
-            html = render_plan_html(result, title=_plan_heading(body))
+            html = render_plan_html(result, title=plan_heading(body.text, body.title, body.skills))
             return HTMLResponse(html, headers={VERSION_HEADER: live.version})
         return _json({**result.to_dict(), "warnings": warnings}, live)
 
@@ -244,7 +240,7 @@ def install_routes(app: FastAPI) -> None:
     ) -> Response:
         service = _service(request)
         live = service.live.current()
-        live.model._check_k(k)  # 422 before anything is streamed
+        live.model.check_k(k)  # 422 before anything is streamed
         lines = score_stream(
             live.model, request.stream(), service.run, k=k, filters=Filters(max_hours, max_cost, level, language),
             max_line=service.config.max_body, max_text_chars=service.config.max_text_chars,
@@ -268,9 +264,10 @@ def install_routes(app: FastAPI) -> None:
     async def credential(credential_id: str, request: Request) -> Response:
         service = _service(request)
         live = service.live.current()
-        if credential_id not in _by_id(live):
+        position = live.model.position(credential_id)
+        if position is None:
             raise HTTPException(404, f"no credential with id {credential_id!r}; find ids with GET /v1/credentials?q=")
-        found = live.model.credentials_[_by_id(live)[credential_id]]
+        found = live.model.credentials_[position]
         profile = await service.run(lambda: live.model.profile(credential_id))
         return _json({**found.to_dict(), "profile": [p.to_dict() for p in profile]}, live)
 

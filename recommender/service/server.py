@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..errors import InvalidInputError
 from ..matching.engine import Recommender
-from .app import ServiceConfig, create_app
+from .app import create_app
+from .state import ServiceConfig
 
 LOOPBACK = "127.0.0.1"
 

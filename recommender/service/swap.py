@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import ArtifactError, RecommenderError
 from ..matching.engine import Recommender
 from ..store.artifacts import CURRENT, MANIFEST, resolve_version
-from ..store.index_io import load_index
+from ..store.live import open_index
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def _pointer(model_dir: Path) -> str | None:
 class LiveIndex:
     """The index a server answers from: loaded once, replaced when ``CURRENT`` names a new version.
 
-    ``loader`` (default ``load_index``) is given the model dir and returns a fitted ``Recommender``;
+    ``loader`` (default ``open_index``) is given the model dir and returns a fitted ``Recommender``;
     ``first`` is an already loaded one (to avoid loading twice). ``check_every`` bounds how often
     ``CURRENT`` is read (seconds; 0 reads it on every request).
     """
@@ -57,7 +57,7 @@ class LiveIndex:
         self,
         model_dir: str | Path,
         *,
-        loader: Callable[[Path], Recommender] = load_index,
+        loader: Callable[[Path], Recommender] = open_index,
         first: Recommender | None = None,
         check_every: float = 1.0,
     ) -> None:
@@ -94,8 +94,7 @@ class LiveIndex:
         try:
             model = self.loader(self.model_dir)
             # CURRENT may have moved again while we loaded: the model is what the folder it names holds.
-            version = getattr(model, "path_", None)
-            loaded_name = Path(version).name if version is not None else name
+            loaded_name = model.path_.name if model.path_ is not None else name
             self._live = Loaded(model, loaded_name)
             self.swaps += 1
             self.last_error = None

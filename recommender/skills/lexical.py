@@ -169,7 +169,6 @@ class FormMatcher:
                 i += 1
         return found
 
-
     def mentions(self, text: str) -> list[Mention]:
         """Every skill ``text`` names word for word, with character offsets into ``text``: forms as
         ``find`` matches them (case-insensitive, longest first, no overlaps), and names spelled as the
@@ -189,7 +188,9 @@ class FormMatcher:
                     break
             else:
                 skill = self.names.get(tokens[i].group())
-                if skill is not None and not (tokens[i].group() in self._ordinary and _starts_sentence(text, tokens[i].start())):
+                if skill is not None and not (
+                    tokens[i].group() in self._ordinary and _starts_sentence(text, tokens[i].start())
+                ):
                     found.append(Mention(skill, tokens[i].start(), tokens[i].end(), keys[i], "alias"))
                 i += 1
         return found

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..extras import import_extra
+
 REFERENCE_ENV = "RECOMMENDER_REFERENCE_NEIGHBORS"
 
 
@@ -86,7 +88,7 @@ class CosineNeighbors:
         self._data = data  # kept (a memory map costs nothing) for float64 queries
         if unit is not None and (unit.shape != data.shape or unit.dtype != self._dtype):
             raise ValueError(f"unit rows of shape {unit.shape} ({unit.dtype}) for data {data.shape} ({data.dtype})")
-        self._unit = unit if unit is not None else unit_rows(data)
+        self.unit_rows_ = unit if unit is not None else unit_rows(data)
         self._unit64: np.ndarray | None = None
         return self
 
@@ -95,7 +97,7 @@ class CosineNeighbors:
         dtype = np.result_type(queries.dtype, self._dtype)
         if dtype not in (np.float32, np.float64):
             dtype = np.dtype(np.float64)
-        unit = self._unit
+        unit = self.unit_rows_
         if dtype != self._dtype:  # scikit-learn upcasts both sides when the query is float64
             if self._unit64 is None:
                 self._unit64 = _normalize(self._data.astype(np.float64))
@@ -152,7 +154,7 @@ def cosine_index(data: np.ndarray, *, reference: bool = False, unit: np.ndarray 
     """A fitted cosine index: scikit-learn's when ``reference`` (or ``$RECOMMENDER_REFERENCE_NEIGHBORS=1``);
     ``unit``: the numpy index's ``unit_rows(data)``, precomputed."""
     if reference or os.environ.get(REFERENCE_ENV) == "1":
-        from sklearn.neighbors import NearestNeighbors  # type: ignore[import-untyped]
-
-        return NearestNeighbors(metric="cosine", algorithm="brute").fit(data)  # type: ignore[no-any-return]
+        NearestNeighbors = import_extra("sklearn.neighbors", "embed").NearestNeighbors
+        index: NeighborIndex = NearestNeighbors(metric="cosine", algorithm="brute").fit(data)
+        return index
     return CosineNeighbors().fit(data, unit=unit)

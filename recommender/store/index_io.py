@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
 from ..encoders.backends import query_encoder_files, runtime_encoder
 from ..encoders.base import Encoder
 from ..encoders.load import load_encoder
@@ -31,11 +30,14 @@ from ..inputs.catalog import Credential
 from ..inputs.skill_structure import SkillStructure
 from ..inputs.taxonomy import Skill, Vocabulary
 from ..matching.documents import LexicalIndex
-from ..matching.engine import Recommender, Settings
+from ..matching.engine import Recommender
 from ..matching.profiles import Profiles
+from ..matching.settings import Settings
+from ..skills.extractor import SkillExtractor
 from ..skills.lexical import FormMatcher
 from ..skills.neighbors import unit_rows
 from ..skills.roles import blend_artifacts, load_blender
+from ..version import __version__
 from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
 
 # What the "documents" array holds: each credential's whole text encoded as one. Indexes of earlier
@@ -51,8 +53,8 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
 
     Returns the new version folder (``MODEL_DIR/index-<stamp>``), which ``CURRENT`` now names.
     """
-    model._check_fitted()
-    assert model.encoder is not None
+    model.check_fitted()
+    encoder = model.role_builder_.encoder
     profiles = model.profiles_
     arrays = {
         "form_embeddings": model.extractor_.form_embeddings_,
@@ -82,17 +84,23 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
         arrays.update(model.lexical_.arrays())
         documents["tfidf"] = model.lexical_.document()
     query_tables = _query_tables(model, arrays, documents)
-    if hasattr(model, "blender_"):  # ESCO occupations, when attached
-        occupation_arrays, occupation_documents = blend_artifacts(model.blender_)
+    blender = model.role_builder_.blender
+    if blender is not None:  # ESCO occupations, when attached
+        occupation_arrays, occupation_documents = blend_artifacts(blender)
         arrays.update(occupation_arrays)
         documents.update(occupation_documents)
+    # The encoder queries will use without torch (ONNX export or static model), in encoder/.
+    runtime = query_encoder_files(encoder)
+    encoder_entry: dict[str, Any] = {
+        "spec": encoder.spec,
+        "fingerprint": encoder.fingerprint(),
+        "dim": int(profiles.documents.shape[1]),
+    }
+    if runtime is not None:
+        encoder_entry["runtime"] = runtime[1]
     manifest = {
         "library_versions": _library_versions(),
-        "encoder": {
-            "spec": model.encoder.spec,
-            "fingerprint": model.encoder.fingerprint(),
-            "dim": int(profiles.documents.shape[1]),
-        },
+        "encoder": encoder_entry,
         "settings": asdict(model.settings),
         "documents": DOCUMENT_VECTORS,
         "profiles": PROFILE_FORMAT,
@@ -106,10 +114,6 @@ def save_index(model: Recommender, model_dir: str | Path, *, inputs: dict[str, A
         "inputs": inputs or {},
         "query_tables": query_tables,
     }
-    # The encoder queries will use without torch (ONNX export or static model), in encoder/.
-    runtime = query_encoder_files(model.encoder)
-    if runtime is not None:
-        manifest["encoder"]["runtime"] = runtime[1]  # type: ignore[index]
     folders = {runtime[1]["folder"]: runtime[0]} if runtime is not None else None
     return write_index(model_dir, arrays, documents, manifest, folders)
 
@@ -127,9 +131,11 @@ def _query_tables(model: Recommender, arrays: dict[str, Any], documents: dict[st
             "form_names": "form_names"}  # fmt: skip
 
 
-def _load_extractor(version: Path, manifest: dict[str, Any], settings: Settings, vocabulary: Vocabulary,
-                    encoder: Encoder) -> Any:  # fmt: skip
-    """The fitted ``SkillExtractor``, from the saved query tables when the index has them."""
+def load_extractor(
+    version: Path, manifest: dict[str, Any], settings: Settings, vocabulary: Vocabulary, encoder: Encoder
+) -> SkillExtractor:
+    """An index version's fitted ``SkillExtractor``: from its saved query tables when its manifest lists
+    them, else rebuilt from the vocabulary (an index written before they were saved; same answers)."""
     form_embeddings = load_array(version, "form_embeddings", mmap=True)
     tables = manifest.get("query_tables")
     if not tables:  # an index written before the tables were saved: rebuild them (slower, same answers)
@@ -209,7 +215,11 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
     )
     shape = (len(credentials), len(vocabulary))
     requires = sp.csr_matrix(
-        (load_array(version, "requires_evidence"), load_array(version, "requires_indices"), load_array(version, "requires_indptr")),
+        (
+            load_array(version, "requires_evidence"),
+            load_array(version, "requires_indices"),
+            load_array(version, "requires_indptr"),
+        ),
         shape=shape,
     )
     profiles = Profiles(
@@ -227,7 +237,7 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
             load_document(version, "structure"),
         )  # fmt: skip
     descriptions = load_array(version, "skill_descriptions", mmap=True)
-    extractor = _load_extractor(version, manifest, settings, vocabulary, encoder)
+    extractor = load_extractor(version, manifest, settings, vocabulary, encoder)
     blender = None
     if "occupations.json" in manifest.get("files", {}):
         read_array = functools.partial(load_array, version, mmap=True)
@@ -238,11 +248,9 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
         lexical = LexicalIndex.from_saved(arrays, load_document(version, "tfidf"))
     model = Recommender(encoder, settings)
     model.set_state(
-        encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False,
-        structure=structure, descriptions=descriptions,
+        encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False, path=version,
+        manifest=manifest, structure=structure, descriptions=descriptions,
     )  # fmt: skip
-    model.manifest_ = manifest
-    model.path_ = version
     return model
 
 

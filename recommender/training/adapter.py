@@ -30,7 +30,8 @@ from .pairs import Pair
 logger = logging.getLogger(__name__)
 
 
-def _adapter(dim: int) -> Any:
+def adapter_layer(dim: int) -> Any:
+    """The residual layer `recommender train --mode adapter` trains: `tanh(Wx + b) + x`, starting as the identity."""
     import torch
     from sentence_transformers.sentence_transformer.modules import Dense
 
@@ -67,7 +68,7 @@ def train_adapter(
     eval_forms = torch.from_numpy(np.asarray(encoder.encode(forms), dtype=np.float32)) if forms else label_vectors
     eval_skill = np.asarray(form_skill) if forms else np.arange(len(vocabulary), dtype=np.int32)
     val_vectors = [torch.from_numpy(np.asarray(encoder.encode(list(v.texts)), dtype=np.float32)) for v in validation]
-    layer = _adapter(anchor_vectors.shape[1])
+    layer = adapter_layer(anchor_vectors.shape[1])
     optimizer = torch.optim.AdamW(layer.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     rows = [(anchor_row[p.anchor], p.skill) for p in pairs]
     steps_per_epoch = max(1, len(rows) // config.batch_size)

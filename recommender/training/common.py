@@ -62,6 +62,18 @@ class TrainResult:
         return {**asdict(self), "output": str(self.output)}
 
 
+@dataclass(frozen=True)
+class TrainedEncoder:
+    """A whole ``recommender train`` run: the training (``result``) and the model card's extra
+    sections (``card``: validation of the kept checkpoint, calibrated threshold, ranking weights, time)."""
+
+    result: TrainResult
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "extra": self.card}
+
+
 def load_validation(paths: Sequence[PathLike], vocabulary: Vocabulary) -> list[ValidationSet]:
     """Read TECH/HOUSE-style validation files with the evaluation's own reader (same gold, same label list)."""
     from ..evaluation.evaluate import read_skill_benchmark
@@ -133,5 +145,3 @@ def save_model(model: Any, output: Path, max_seq_length: int | None = None) -> N
         os.replace(output, previous)
     os.replace(temporary, output)
     shutil.rmtree(previous, ignore_errors=True)
-
-

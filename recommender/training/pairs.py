@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..encoders.base import Encoder
+from ..inputs.datasets import COURSERA_2024, COURSERA_CERTS, ESCO, GOOGLE_JOBS, WUZZUF, WUZZUF_TAGS
 from ..inputs.tabular import PathLike
 from ..inputs.taxonomy import Vocabulary
 from ..skills.lexical import TOKEN, FormMatcher, word_key
@@ -272,26 +273,23 @@ def build_pairs(
         pairs += span_pairs(spans, vocabulary, matcher, encoder=encoder, threshold=span_threshold)
     if "sentence" in sources:
         texts = [s.text for s in spans]
-        wuzzuf = root / "postings" / "wuzzuf" / "job_postings_with_id.csv"
+        wuzzuf = WUZZUF.file(root)
         if wuzzuf.is_file():
-            texts += posting_segments(wuzzuf, ("job_description", "job_requirements"))
-        google = root / "postings" / "google_jobs" / "google_job_skills.csv"
+            texts += posting_segments(wuzzuf, WUZZUF.fields()["text"])
+        google = GOOGLE_JOBS.file(root)
         if google.is_file():
             columns = ("Responsibilities", "Minimum Qualifications", "Preferred Qualifications")
             texts += posting_segments(google, columns, delimiter=";")
         texts = [t for t in texts if len(t.split()) >= 3 and sentence_key(t) not in excluded]
         pairs += sentence_pairs(texts, matcher, max_per_skill=max_per_skill, seed=seed)
     if {"alias", "description", "broader"} & set(sources):
-        pairs += [p for p in taxonomy_pairs(vocabulary, root / "esco") if p.source in sources]
+        pairs += [p for p in taxonomy_pairs(vocabulary, ESCO.file(root)) if p.source in sources]
     if "catalog" in sources:
-        for name in ("coursera_2024_gained_skills.csv", "coursera_certs_1139_skills.csv"):
-            if (root / "catalogs" / name).is_file():
-                pairs += name_pairs(coursera_skills(root / "catalogs" / name), matcher, "catalog")
-    if "tags" in sources and (root / "postings" / "wuzzuf" / "job_skills.csv").is_file():
-        folder = root / "postings" / "wuzzuf"
-        pairs += name_pairs(
-            wuzzuf_tags(folder / "job_postings_with_id.csv", folder / "job_skills.csv"), matcher, "tags"
-        )
+        for catalog in (COURSERA_2024.file(root), COURSERA_CERTS.file(root)):
+            if catalog.is_file():
+                pairs += name_pairs(coursera_skills(catalog), matcher, "catalog")
+    if "tags" in sources and WUZZUF_TAGS.file(root).is_file():
+        pairs += name_pairs(wuzzuf_tags(WUZZUF.file(root), WUZZUF_TAGS.file(root)), matcher, "tags")
     pairs = [p for p in dict.fromkeys(pairs) if sentence_key(p.anchor) not in excluded]
     return _capped(pairs, {**DEFAULT_CAPS, **(caps or {})}, seed)
 

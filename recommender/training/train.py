@@ -24,9 +24,10 @@ from typing import Any
 
 from ..encoders.base import Encoder
 from ..errors import InvalidInputError
+from ..inputs.datasets import ESCO
 from ..inputs.tabular import PathLike
 from ..inputs.taxonomy import Vocabulary
-from .common import TrainConfig, TrainResult, ValidationSet, load_validation, validation_scores
+from .common import TrainConfig, TrainedEncoder, TrainResult, ValidationSet, load_validation, validation_scores
 from .pairs import Pair
 
 logger = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ _METHOD = {
     "label the base encoder finds close to the positive's).",
 }
 MODEL_CARD = "README.md"  # outside the encoder fingerprint (encoder.weights_fingerprint skips .md)
-
-
 
 
 MODE_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -56,20 +55,6 @@ def config_for(mode: str, **overrides: Any) -> TrainConfig:
         raise InvalidInputError(f"mode must be 'adapter' or 'full', got {mode!r}")
     settings = {**MODE_DEFAULTS[mode], **{k: v for k, v in overrides.items() if v is not None}}
     return TrainConfig(mode=mode, **settings)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def train_encoder(
@@ -188,7 +173,7 @@ def train_from_data(
     cache_dir: PathLike | None = None,
     calibrate: bool = True,
     on_step: Callable[[int, int, float], None] | None = None,
-) -> tuple[TrainResult, dict[str, Any]]:
+) -> TrainedEncoder:
     """The whole ``recommender train`` run on the shared data folder: build pairs, train, pick the best
     checkpoint on TECH/HOUSE validation, score it with labels + aliases, calibrate its threshold, write
     the model card. Returns the result and the card's extra sections."""
@@ -199,10 +184,10 @@ def train_from_data(
 
     config = config or TrainConfig()
     root = Path(shared)
-    if not (root / "esco").is_dir():
+    if not ESCO.file(root).is_dir():
         raise InvalidInputError(f"{root} has no esco/ folder: pass --data the shared data folder (../shared/data)")
     started = time.monotonic()
-    vocabulary = load_taxonomy(root / "esco")
+    vocabulary = load_taxonomy(ESCO.file(root))
     encoder = CachedEncoder(load_encoder(None if base is None else str(base)), cache_dir)
     logger.info("building training pairs from %s", root)
     pairs = build_pairs(root, vocabulary, encoder=encoder, sources=sources or DEFAULT_SOURCES, caps=caps)
@@ -225,9 +210,9 @@ def train_from_data(
         # The trained encoder may become the ESCO default (encoders/trained.py) only if it beat the base model.
         record["wins_on_validation"] = base_score is not None and result.best_score > base_score
         if calibrate:
-            from ..evaluation.calibration import calibrate
+            from ..evaluation.calibration import calibrate as calibrate_threshold
 
-            calibration = calibrate(trained, vocabulary, [p for p in paths if p.is_file()])
+            calibration = calibrate_threshold(trained, vocabulary, [p for p in paths if p.is_file()])
             extra["Skill-presence threshold (calibrated on TECH + HOUSE validation)"] = calibration
             record["calibration"] = calibration
         # The hybrid ranking's weights (skills/ranker.py) for this encoder, tuned on the same validation sets.
@@ -241,7 +226,7 @@ def train_from_data(
     extra["Run"] = f"{record['seconds'] / 60:.1f} min in all (pairs, training, scoring, calibration)"
     write_training_record(result.output, record)
     write_model_card(result.output, result, config, extra)
-    return result, extra
+    return TrainedEncoder(result, extra)
 
 
 def write_training_record(output: PathLike, record: dict[str, Any]) -> Path:

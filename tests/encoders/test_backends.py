@@ -80,7 +80,7 @@ def test_onnx_export_gives_the_sentence_transformers_vectors(shared_data: Path, 
     from recommender.evaluation.benchmarks import read_annotations
 
     reference = load_encoder("default")
-    folder = export_onnx(reference._load(), reference.model_path, tmp_path / "onnx", reference.fingerprint())  # type: ignore[attr-defined]
+    folder = export_onnx(reference.load(), reference.model_path, tmp_path / "onnx", reference.fingerprint())  # type: ignore[attr-defined]
     assert folder is not None
     onnx = OnnxEncoder(folder, spec="default")
     assert onnx.fingerprint() == reference.fingerprint()
@@ -123,7 +123,7 @@ def test_the_query_path_imports_neither_torch_nor_sklearn(tiny_model: Recommende
 
     save_index(tiny_model, tmp_path / "index")
     code = (
-        "import sys\nfrom recommender.cli import app\nfrom recommender.api import open_index\n"
+        "import sys\nfrom recommender.cli import app\nfrom recommender import open_index\n"
         f"open_index({str(tmp_path / 'index')!r}).recommend('SQL and Python dashboards', k=2)\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'sklearn', 'transformers') if m in sys.modules))"
     )
@@ -140,11 +140,11 @@ def test_onnx_export_runs_dense_layers_after_pooling(tmp_path: Path) -> None:
 
     from recommender.encoders.onnx import OnnxEncoder, export_onnx
     from recommender.encoders.sentence import default_model_path
-    from recommender.training.adapter import _adapter
+    from recommender.training.adapter import adapter_layer
 
     torch.manual_seed(0)
     base = SentenceTransformer(str(default_model_path()), device="cpu")
-    layer = _adapter(384)
+    layer = adapter_layer(384)
     with torch.no_grad():
         layer.linear.weight.normal_(0, 0.05)
         layer.linear.bias.normal_(0, 0.05)
@@ -152,7 +152,7 @@ def test_onnx_export_runs_dense_layers_after_pooling(tmp_path: Path) -> None:
 
     SentenceTransformer(modules=[*base, layer, Normalize()], device="cpu").save(str(tmp_path / "trained"))
     reference = load_encoder(str(tmp_path / "trained"))
-    folder = export_onnx(reference._load(), reference.model_path, tmp_path / "onnx", reference.fingerprint())  # type: ignore[attr-defined]
+    folder = export_onnx(reference.load(), reference.model_path, tmp_path / "onnx", reference.fingerprint())  # type: ignore[attr-defined]
     assert folder is not None and list(folder.glob("dense-*.npz"))
     sentences = [*QUERIES, "SQL", "x " * 400]
     got, want = OnnxEncoder(folder, spec="trained").encode(sentences), reference.encode(sentences)

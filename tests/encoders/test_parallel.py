@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from recommender.api import build_index
+from recommender import IndexOptions, build_index
 from recommender.encoders.hashing import HashingEncoder
-from recommender.encoders.parallel import ParallelEncoder, encode_chunk
+from recommender.encoders.parallel import ParallelEncoder, encode_chunk, worker_encoder
 from recommender.errors import ArtifactError
 from recommender.store.artifacts import MANIFEST, resolve_version
 
@@ -41,15 +42,13 @@ def test_a_worker_with_another_model_is_an_error(monkeypatch: pytest.MonkeyPatch
 
 
 def test_encode_chunk_loads_the_encoder_once_per_process() -> None:
-    from recommender.encoders import parallel
-
     first, _ = encode_chunk("hash:64", ["a"])
-    loaded = parallel._WORKER_ENCODERS["hash:64"][0]
+    loaded, _ = worker_encoder("hash:64")
     encode_chunk("hash:64", ["b"])
-    assert parallel._WORKER_ENCODERS["hash:64"][0] is loaded and first == loaded.fingerprint()
+    assert worker_encoder("hash:64")[0] is loaded and first == loaded.fingerprint()
 
 
-def _index_files(model_dir: Path) -> dict[str, bytes]:
+def index_files(model_dir: Path) -> dict[str, bytes]:
     version = resolve_version(model_dir)
     # Every file but the load-time stamp (.verified.json: inodes and times); the manifest included, less
     # its build_id (unique per build by design: it names the version folder).
@@ -74,8 +73,8 @@ def test_a_parallel_index_build_is_byte_identical(
         ),
         encoding="utf-8",
     )  # fmt: skip
-    common = dict(encoder="hash", settings=HASH_SETTINGS, use_occupations=False)
-    build_index(catalog, model_dir=tmp_path / "one", cache_dir=tmp_path / "cache-one", **common)
+    common = IndexOptions(encoder="hash", settings=HASH_SETTINGS, use_occupations=False)
+    build_index(catalog, tmp_path / "one", replace(common, cache_dir=tmp_path / "cache-one"))
     sent: list[int] = []
     encode = ParallelEncoder.encode
 
@@ -85,7 +84,7 @@ def test_a_parallel_index_build_is_byte_identical(
         return vectors
 
     monkeypatch.setattr(ParallelEncoder, "encode", spy)
-    build_index(catalog, model_dir=tmp_path / "two", cache_dir=tmp_path / "cache-two", jobs=2, **common)
+    build_index(catalog, tmp_path / "two", replace(common, cache_dir=tmp_path / "cache-two", jobs=2))
     assert max(sent) > 1  # the segments went to the workers in chunks
-    one, two = _index_files(tmp_path / "one"), _index_files(tmp_path / "two")
+    one, two = index_files(tmp_path / "one"), index_files(tmp_path / "two")
     assert MANIFEST in one and one.keys() == two.keys() and one == two

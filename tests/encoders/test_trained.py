@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from recommender import Settings
 from recommender.encoders.trained import TRAINING_RECORD, calibrated_settings, default_encoder_for
 from recommender.inputs.taxonomy import Skill, Vocabulary
-from recommender.matching.engine import Settings
 
 ESCO = Vocabulary((Skill("http://data.europa.eu/esco/skill/1", "SQL"),), "esco")
 GENERIC = Vocabulary((Skill("s1", "SQL"),), "generic")

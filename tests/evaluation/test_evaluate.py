@@ -24,6 +24,7 @@ from recommender.evaluation.metrics import (
 from recommender.evaluation.ranking import credential_rows, read_graded_pairs
 from recommender.evaluation.roles import evaluate_roles, read_roles
 from recommender.formats.readers import load_catalog
+from recommender.inputs.datasets import JUDGED, TAG_OVERLAP
 from recommender.inputs.taxonomy import load_taxonomy
 
 from ..esco_fixture import OCCUPATION, SKILL, write_esco
@@ -220,8 +221,7 @@ def test_published_protocol_counts_on_the_real_files(shared_data: Path) -> None:
 def test_real_titles_and_pairs_readers(shared_data: Path) -> None:
     titles = read_titles(shared_data / "benchmarks" / "jobbert_titles" / "titles_validation.csv")
     assert len(titles) == 15463 and titles[0][1].startswith(OCCUPATION)
-    bench = shared_data / "benchmarks" / "postings_x_courses"
-    pairs = read_graded_pairs(bench / "wuzzuf_x_coursera2024_tag_overlap_ge2.csv")
+    pairs = read_graded_pairs(TAG_OVERLAP.file(shared_data))
     assert len(pairs) == 1472 and sum(len(g) for g in pairs.values()) == 38576
-    judged = read_graded_pairs(shared_data / "benchmarks" / "judged_recommendations" / "wuzzuf_x_edx_judged.csv")
-    assert len(judged) == 24 and sum(len(g) for g in judged.values()) == 417
+    judged = read_graded_pairs(JUDGED.file(shared_data))
+    assert len(judged) == 24 and sum(len(g) for g in judged.values()) == 445

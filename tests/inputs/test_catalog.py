@@ -20,6 +20,7 @@ from recommender.inputs.catalog import (
     catalog_from_records,
     derive_id,
 )
+from recommender.inputs.datasets import COURSERA_2024, COURSERA_CERTS, EDX
 from recommender.inputs.tabular import Record, parse_mapping
 
 
@@ -240,33 +241,10 @@ def test_summary() -> None:
 
 
 # ---------------------------------------------------------------------------- the shared real catalogs
-EDX = (
-    "id=course_url",
-    "title=title",
-    "provider=institution",
-    "level=Level",
-    "text=summary+course_description+course_syllabus",
-    "language=language",
-    "hours=course_effort+course_length",
-    "cost=price",
-    "field=subject",
-    "url=course_url",
-)
-COURSERA_2024 = (
-    "title=Title",
-    "provider=Institution",
-    "level=Level",
-    "skills=Gained Skills",
-    "field=Subject",
-    "type=Learning Product",
-)
-COURSERA_CERTS = ("title=course", "provider=partner", "skills=skills", "level=level", "type=certificatetype")
-
-
 @pytest.mark.shared_data
 def test_shared_edx(shared_data: Path) -> None:
-    mapping = parse_mapping(EDX, known_fields=CATALOG_FIELDS)
-    catalog = load_catalog(shared_data / "catalogs/edx_courses.csv", mapping=mapping)
+    mapping = parse_mapping(EDX.mapping, known_fields=CATALOG_FIELDS)
+    catalog = load_catalog(EDX.file(shared_data), mapping=mapping)
     report = catalog.report
     assert (report.rows_read, report.loaded, len(report.skipped), len(report.duplicates)) == (975, 948, 26, 1)
     assert {s.reason for s in report.skipped} == {"no text or skills to profile"}  # summary "NA", no description
@@ -278,9 +256,7 @@ def test_shared_edx(shared_data: Path) -> None:
 
 @pytest.mark.shared_data
 def test_shared_coursera_2024(shared_data: Path) -> None:
-    catalog = load_catalog(
-        shared_data / "catalogs/coursera_2024_gained_skills.csv", mapping=parse_mapping(COURSERA_2024)
-    )
+    catalog = load_catalog(COURSERA_2024.file(shared_data), mapping=COURSERA_2024.fields())
     report = catalog.report
     assert (report.rows_read, report.loaded, len(report.skipped), len(report.duplicates)) == (3404, 2759, 0, 645)
     assert report.derived_ids == 3404
@@ -290,8 +266,8 @@ def test_shared_coursera_2024(shared_data: Path) -> None:
 
 @pytest.mark.shared_data
 def test_shared_coursera_certs(shared_data: Path) -> None:
-    path = shared_data / "catalogs/coursera_certs_1139_skills.csv"
-    catalog = load_catalog(path, mapping=parse_mapping(COURSERA_CERTS, known_fields=CATALOG_FIELDS))
+    mapping = parse_mapping(COURSERA_CERTS.mapping, known_fields=CATALOG_FIELDS)
+    catalog = load_catalog(COURSERA_CERTS.file(shared_data), mapping=mapping)
     report = catalog.report
     assert (report.rows_read, report.loaded, len(report.skipped), len(report.duplicates)) == (1139, 1064, 70, 5)
     first = catalog.credentials[0]

@@ -1,6 +1,6 @@
 """Every reader and the text path, fed hostile inputs: a result or one ``Error:``, never a crash or a hang.
 
-The generators and the rule live in ``tests/fuzz_inputs.py``; ``scripts/fuzz.py`` runs them longer.
+The generators and the rule live in ``scripts/fuzz_targets.py``; ``scripts/fuzz.py`` runs them longer.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from recommender.matching.engine import Recommender
-
-from ..fuzz_inputs import TARGETS, TEN_MB_LINE, outcome
+from recommender import Recommender
+from scripts.fuzz_targets import TARGETS, TEN_MB_LINE, outcome
 
 EXAMPLES = 60  # per target: 8 targets in ~30 s on a quiet machine
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from recommender.errors import InvalidInputError
+from recommender.inputs.datasets import GOOGLE_JOBS, WUZZUF
 from recommender.inputs.postings import Posting, PostingError, iter_postings
 
 
@@ -80,8 +81,7 @@ def test_streaming_reports_late_errors_after_earlier_postings(tmp_path: Path) ->
 
 @pytest.mark.shared_data
 def test_shared_wuzzuf_postings(shared_data: Path) -> None:
-    mapping = {"id": ["job_id"], "title": ["job_title"], "text": ["job_description", "job_requirements"]}
-    items = list(iter_postings(shared_data / "postings/wuzzuf/job_postings_with_id.csv", mapping=mapping))
+    items = list(iter_postings(WUZZUF.file(shared_data), mapping=WUZZUF.fields()))
     postings = [p for p in items if isinstance(p, Posting)]
     errors = [p for p in items if isinstance(p, PostingError)]
     assert len(items) == 1947 and len(postings) == 1944
@@ -91,7 +91,7 @@ def test_shared_wuzzuf_postings(shared_data: Path) -> None:
 
 @pytest.mark.shared_data
 def test_shared_google_jobs_semicolons(shared_data: Path) -> None:
-    path = shared_data / "postings/google_jobs/google_job_skills.csv"
+    path = GOOGLE_JOBS.file(shared_data)
     mapping = {"title": ["Title"], "text": ["Responsibilities", "Minimum Qualifications", "Preferred Qualifications"]}
     postings = [p for p in iter_postings(path, mapping=mapping) if isinstance(p, Posting)]
     assert len(postings) > 1000

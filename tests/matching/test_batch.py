@@ -65,8 +65,8 @@ def test_each_distinct_segment_is_encoded_once_across_chunks(tiny_model: Recomme
     items = postings()
     per_posting = [split_segments(p.text) for p in items]
     distinct = {s for segments in per_posting for s in segments}
-    spy = SpyEncoder(tiny_model.encoder)
-    tiny_model.encoder = spy  # type: ignore[assignment]
+    spy = SpyEncoder(tiny_model.role_builder_.encoder)
+    tiny_model.role_builder_.encoder = spy  # type: ignore[assignment]
     summary = ScoreSummary()
     list(score_postings(tiny_model, items, k=2, chunk_size=2, summary=summary))
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from recommender.api import build_index
+from recommender import IndexOptions, build_index
 from recommender.encoders.hashing import HashingEncoder
 from recommender.skills.extractor import SkillExtractor
 from recommender.store.artifacts import resolve_version
@@ -66,14 +67,14 @@ def test_reindexing_after_edits_encodes_only_new_texts_and_equals_a_full_rebuild
     tmp_path: Path, encoded: list[str], matched: list[int]
 ) -> None:
     catalog = tmp_path / "catalog.jsonl"
-    options = {"encoder": "hash:256", "settings": HASH_SETTINGS, "cache_dir": tmp_path / "cache"}
-    build_index(_write(catalog, _catalog()), model_dir=tmp_path / "incremental", **options)  # type: ignore[arg-type]
+    options = IndexOptions(encoder="hash:256", settings=HASH_SETTINGS, cache_dir=tmp_path / "cache")
+    build_index(_write(catalog, _catalog()), tmp_path / "incremental", options)
     cold = len(encoded)
     encoded.clear()
     matched.clear()
 
     _write(catalog, _catalog(edited=[1, 5, 9]))
-    build_index(catalog, model_dir=tmp_path / "incremental", **options)  # type: ignore[arg-type]
+    build_index(catalog, tmp_path / "incremental", options)
     new_texts = set(encoded)
     assert new_texts and all("New module" in text for text in new_texts)
     # Only the new segments are matched against the forms; the 3 edited credentials' whole documents
@@ -81,7 +82,7 @@ def test_reindexing_after_edits_encodes_only_new_texts_and_equals_a_full_rebuild
     assert sum(matched) == len(new_texts) - 3
     assert len(encoded) < cold / 10
 
-    build_index(catalog, model_dir=tmp_path / "full", encoder="hash:256", settings=HASH_SETTINGS, use_cache=False)
+    build_index(catalog, tmp_path / "full", replace(options, cache_dir=None, use_cache=False))
     incremental, full = _files(tmp_path / "incremental"), _files(tmp_path / "full")
     assert incremental.keys() == full.keys()
     for name in incremental:
@@ -111,12 +112,12 @@ def test_an_unchanged_catalog_reindexes_without_encoding_or_matching(
     tmp_path: Path, encoded: list[str], matched: list[int]
 ) -> None:
     catalog = _write(tmp_path / "catalog.jsonl", _catalog())
-    options = {"encoder": "hash:256", "settings": HASH_SETTINGS, "cache_dir": tmp_path / "cache"}
-    build_index(catalog, model_dir=tmp_path / "a", **options)  # type: ignore[arg-type]
+    options = IndexOptions(encoder="hash:256", settings=HASH_SETTINGS, cache_dir=tmp_path / "cache")
+    build_index(catalog, tmp_path / "a", options)
     assert sum(matched) > 0
     encoded.clear()
     matched.clear()
-    build_index(catalog, model_dir=tmp_path / "b", **options)  # type: ignore[arg-type]
+    build_index(catalog, tmp_path / "b", options)
     assert encoded == []
     assert matched == []  # every segment's nearest forms come from the cache
     assert _files(tmp_path / "a").keys() == _files(tmp_path / "b").keys()
@@ -124,9 +125,10 @@ def test_an_unchanged_catalog_reindexes_without_encoding_or_matching(
 
 def test_the_cache_is_keyed_by_encoder_fingerprint(tmp_path: Path, encoded: list[str]) -> None:
     catalog = _write(tmp_path / "catalog.jsonl", _catalog())
-    build_index(catalog, model_dir=tmp_path / "a", encoder="hash:256", settings=HASH_SETTINGS, cache_dir=tmp_path / "c")
+    options = IndexOptions(encoder="hash:256", settings=HASH_SETTINGS, cache_dir=tmp_path / "c")
+    build_index(catalog, tmp_path / "a", options)
     encoded.clear()
-    build_index(catalog, model_dir=tmp_path / "b", encoder="hash:128", settings=HASH_SETTINGS, cache_dir=tmp_path / "c")
+    build_index(catalog, tmp_path / "b", replace(options, encoder="hash:128"))
     assert encoded  # another encoder: nothing reused
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == sorted(
         [HashingEncoder(256).fingerprint(), HashingEncoder(128).fingerprint()]

@@ -96,7 +96,7 @@ def test_the_segment_cache_stays_bounded(tiny_model: Recommender) -> None:
     for i in range(40):
         found, _ = cache.lookup(tiny_model, [f"segment {i} about SQL", BOILERPLATE[0]])
         assert set(found) == {f"segment {i} about SQL", BOILERPLATE[0]}
-        assert len(cache._items) <= 5
+        assert len(cache) <= 5
 
 
 def test_fast_serialisation_equals_to_dict(tiny_model: Recommender) -> None:

@@ -10,26 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from recommender.api import build_index
+from recommender import IndexOptions, build_index
+from recommender.inputs.datasets import COURSERA_2024, WUZZUF
 
 from ..helpers import HASH_SETTINGS, head_csv
 
 COURSES = 400
-POSTING_MAP = ["id=job_id", "title=job_title", "text=job_description+job_requirements"]
-CATALOG_MAP = ["title=Title", "provider=Institution", "level=Level", "skills=Gained Skills", "text=Title+Subject"]
+POSTING_MAP = WUZZUF.mapping
+# The Coursera 2024 columns, its subject as the text: the hashing encoder needs some text to profile.
+CATALOG_MAP = (*COURSERA_2024.mapping[:4], "text=Title+Subject")
 
 
 @pytest.fixture(scope="module")
 def scale_index(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("scale-index")
-    catalog = head_csv(shared_data / "catalogs" / "coursera_2024_gained_skills.csv", folder / "courses.csv", COURSES)
-    build_index(
-        catalog, model_dir=folder / "index", mapping=CATALOG_MAP, encoder="hash", settings=HASH_SETTINGS,
-        cache_dir=folder / "cache",
-    )  # fmt: skip
+    catalog = head_csv(COURSERA_2024.file(shared_data), folder / "courses.csv", COURSES)
+    options = IndexOptions(mapping=CATALOG_MAP, encoder="hash", settings=HASH_SETTINGS, cache_dir=folder / "cache")
+    build_index(catalog, folder / "index", options)
     return folder / "index"
 
 
 @pytest.fixture(scope="module")
 def wuzzuf(shared_data: Path) -> Path:
-    return shared_data / "postings" / "wuzzuf" / "job_postings_with_id.csv"
+    return WUZZUF.file(shared_data)

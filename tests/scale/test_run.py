@@ -10,8 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_limits
 
-from recommender import api
+from recommender import IndexOptions, api
 from recommender.errors import InvalidInputError
+from recommender.inputs.datasets import COURSERA_2024
 from recommender.scale.cluster import open_client
 from recommender.scale.manifest import MANIFEST_FILE, read_manifest
 from recommender.scale.run import RunOptions, score_to_folder
@@ -50,8 +51,8 @@ def test_a_local_cluster_gives_the_single_process_answers(scale_index: Path, pos
     single = api.score_folder([postings], tmp_path / "single", **common)
     spread = api.score_folder([postings], tmp_path / "dask", workers=2, **common)
     assert single == spread
-    assert single["rows_planned"] == single["rows_in"] == single["rows_out"] == ROWS
-    assert single["scored"] + single["skipped"] == ROWS and single["partitions_done"] == single["partitions"] == 5
+    assert single.rows_planned == single.rows_in == single.rows_out == ROWS
+    assert single.scored + single.skipped == ROWS and single.partitions_done == single.partitions == 5
     manifest = read_manifest(tmp_path / "dask")
     assert sum(p["rows_out"] for p in manifest["partitions"]) == ROWS
     one, other = read_folder(tmp_path / "single"), read_folder(tmp_path / "dask")
@@ -65,7 +66,7 @@ def test_a_local_cluster_gives_the_single_process_answers(scale_index: Path, pos
     with threadpool_limits(limits=1):
         api.score_file(postings, stream, model_dir=scale_index, mapping=POSTING_MAP, k=5)
     whole = api.score_folder([postings], tmp_path / "whole", **{**common, "partition_size": ROWS})
-    assert whole["partitions"] == 1
+    assert whole.partitions == 1
     lines = [json.loads(line) for line in stream.read_text(encoding="utf-8").splitlines()]
     assert [line["id"] for line in lines] == list(one["id"])
     for line, row in zip(lines, plain(read_folder(tmp_path / "whole")), strict=True):
@@ -82,7 +83,7 @@ def test_compact_output_is_smaller_and_explain_adds_the_full_answer(
     compact = api.score_folder([few], tmp_path / "compact", **common)
     full = api.score_folder([few], tmp_path / "full", explain=True, **common)
     jsonl = api.score_folder([few], tmp_path / "jsonl", file_format="jsonl", **common)
-    assert compact["bytes"] < full["bytes"] and compact["bytes"] < jsonl["bytes"]
+    assert compact.bytes < full.bytes and compact.bytes < jsonl.bytes
     explained = read_folder(tmp_path / "full")
     scored = explained[explained["error"].isna()]
     answer = json.loads(scored["explanation"].iloc[0])
@@ -117,14 +118,14 @@ def test_an_existing_folder_needs_resume_or_overwrite(scale_index: Path, few: Pa
         api.score_folder([few], tmp_path / "out", **common)
     before = (tmp_path / "out" / "part-00000.parquet").stat().st_mtime_ns
     again = api.score_folder([few], tmp_path / "out", resume=True, **common)
-    assert again["rows_out"] == FEW
+    assert again.rows_out == FEW
     assert (tmp_path / "out" / "part-00000.parquet").stat().st_mtime_ns == before  # verified, not redone
     (tmp_path / "out" / "part-00001.parquet").write_bytes(b"damaged")
-    assert api.score_folder([few], tmp_path / "out", resume=True, **common)["rows_out"] == FEW  # redone
+    assert api.score_folder([few], tmp_path / "out", resume=True, **common).rows_out == FEW  # redone
     assert pq.read_table(tmp_path / "out" / "part-00001.parquet").num_rows == 20
     with pytest.raises(InvalidInputError, match="settings differ"):
         api.score_folder([few], tmp_path / "out", resume=True, **{**common, "k": 4})
-    assert api.score_folder([few], tmp_path / "out", overwrite=True, **common)["rows_out"] == FEW
+    assert api.score_folder([few], tmp_path / "out", overwrite=True, **common).rows_out == FEW
 
 
 def test_a_file_that_vanishes_after_planning_fails_its_partitions_and_resume_finishes(
@@ -146,7 +147,7 @@ def test_a_file_that_vanishes_after_planning_fails_its_partitions_and_resume_fin
     assert manifest["totals"]["rows_out"] == FEW
     hidden.rename(second)
     totals = score_to_folder([few, second], tmp_path / "out", model_dir=scale_index, options=options, resume=True)
-    assert totals["rows_out"] == 2 * FEW and totals["partitions_failed"] == 0
+    assert totals.rows_out == 2 * FEW and totals.partitions_failed == 0
     keys = [(r["input"], r["row"]) for r in plain(read_folder(tmp_path / "out"))]
     assert len(keys) == len(set(keys)) == 2 * FEW
 
@@ -157,8 +158,8 @@ def test_a_partition_of_only_bad_rows_is_written_with_every_row_reported(scale_i
     rows += [{"id": f"bad-{i}", "text": ""} for i in range(5)]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     totals = score_to_folder([path], tmp_path / "out", model_dir=scale_index, options=RunOptions(partition_size=5))
-    assert totals["rows_out"] == 10 and totals["scored"] == 5 and totals["skipped"] == 5
-    assert totals["skipped_reasons"] == {"no text": 5}
+    assert totals.rows_out == 10 and totals.scored == 5 and totals.skipped == 5
+    assert totals.skipped_reasons == {"no text": 5}
     bad = pq.read_table(tmp_path / "out" / "part-00001.parquet").to_pylist()
     assert [(r["id"], r["error"], r["recommendations"]) for r in bad] == [(f"bad-{i}", "no text", []) for i in range(5)]
 
@@ -195,13 +196,13 @@ def test_with_the_real_encoder_a_local_cluster_gives_the_single_process_answers(
 ) -> None:
     from .conftest import CATALOG_MAP
 
-    catalog = head_csv(shared_data / "catalogs" / "coursera_2024_gained_skills.csv", tmp_path / "courses.csv", 60)
-    api.build_index(catalog, model_dir=tmp_path / "index", mapping=CATALOG_MAP, encoder="default")
+    catalog = head_csv(COURSERA_2024.file(shared_data), tmp_path / "courses.csv", 60)
+    api.build_index(catalog, tmp_path / "index", IndexOptions(mapping=CATALOG_MAP, encoder="default"))
     postings = head_csv(few, tmp_path / "postings.csv", 20)
     common = dict(model_dir=tmp_path / "index", mapping=POSTING_MAP, k=10, partition_size=5)
     single = api.score_folder([postings], tmp_path / "single", **common)
     spread = api.score_folder([postings], tmp_path / "dask", workers=2, **common)
-    assert single["rows_out"] == spread["rows_out"] == 20 and single["scored"] > 10
+    assert single.rows_out == spread.rows_out == 20 and single.scored > 10
     one, other = plain(read_folder(tmp_path / "single")), plain(read_folder(tmp_path / "dask"))
     assert [r["id"] for r in one] == [r["id"] for r in other]
     for a, b in zip(one, other, strict=True):

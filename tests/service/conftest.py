@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from recommender import api
+from recommender import IndexOptions, api
 from recommender.service import ServiceConfig, create_app
 
 from ..helpers import HASH_SETTINGS, TINY_CATALOG
@@ -23,7 +23,8 @@ def build_hash_index(model_dir: Path, rows: list[dict[str, Any]]) -> str:
     """Index ``rows`` into ``model_dir`` with the hashing encoder; returns the new version's name."""
     catalog = model_dir.parent / f"{model_dir.name}-catalog-{len(rows)}.jsonl"
     catalog.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    summary = api.build_index(catalog, model_dir=model_dir, encoder="hash:256", settings=HASH_SETTINGS, use_cache=False)
+    options = IndexOptions(encoder="hash:256", settings=HASH_SETTINGS, use_cache=False)
+    summary = api.build_index(catalog, model_dir, options)
     return summary.version
 
 

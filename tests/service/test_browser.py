@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender import api
+from recommender.inputs.datasets import WUZZUF
+from recommender.store.build import build_default_index
 
 pytestmark = pytest.mark.real_model
 
@@ -48,7 +49,7 @@ def _get(url: str, body: dict | None = None) -> dict:
 
 def analyst_posting(shared_data: Path) -> str:
     """The first Wuzzuf posting titled "Data Analyst": its description and requirements."""
-    with (shared_data / "postings" / "wuzzuf" / "job_postings_with_id.csv").open(encoding="utf-8") as handle:
+    with WUZZUF.file(shared_data).open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["job_title"].strip().lower() == "data analyst":
                 return f"{row['job_description']}\n{row['job_requirements']}"
@@ -62,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) to run this test")
     pytest.importorskip("playwright.sync_api", reason="playwright (Python package) is not installed")
     model_dir = tmp_path_factory.mktemp("browser") / "default"
-    api.build_default_index(model_dir)
+    build_default_index(model_dir)
     port = _free_port()
     log = (model_dir.parent / "server.log").open("w")
     process = subprocess.Popen(

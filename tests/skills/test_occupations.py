@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -149,11 +150,18 @@ def test_a_description_blends_text_skills_with_occupation_skills(esco_model: Rec
 def test_occupations_survive_save_and_load(esco_model: Recommender, tmp_path: Path) -> None:
     save_index(esco_model, tmp_path / "index")
     loaded = load_index(tmp_path / "index", encoder=ENCODER)
-    assert len(loaded.occupations_) == 3
+    occupations = loaded.role_builder_.blender.occupations_  # type: ignore[union-attr]
+    assert len(occupations) == 3
     assert loaded.role(title="registered nurse") == esco_model.role(title="registered nurse")
     result = loaded.recommend(title="data engineer", k=2)
     assert result.recommendations[0].id == "sql-101"
-    np.testing.assert_allclose(loaded.occupations_.form_embeddings_, esco_model.occupations_.form_embeddings_)
+    original = esco_model.role_builder_.blender.occupations_  # type: ignore[union-attr]
+    np.testing.assert_allclose(occupations.form_embeddings_, original.form_embeddings_)
+
+
+def test_the_role_builder_refuses_a_blank_title(esco_model: Recommender) -> None:
+    with pytest.raises(InvalidInputError, match="the job title is empty"):
+        esco_model.role_builder_.from_title("  ")
 
 
 def test_title_without_occupations_says_how_to_get_them(tiny_model: Recommender) -> None:
@@ -178,13 +186,14 @@ def test_real_esco_occupations(shared_data: Path) -> None:
 def test_index_picks_up_occupations_beside_an_esco_taxonomy(esco: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from recommender import api
+    from recommender import IndexOptions, api
     from recommender.cli import app
 
     catalog = tmp_path / "catalog.jsonl"
     catalog.write_text("".join(json.dumps(row) + "\n" for row in TINY_CATALOG), encoding="utf-8")
     cache = tmp_path / "cache"
-    summary = api.build_index(catalog, model_dir=tmp_path / "m", taxonomy=esco, encoder="hash", cache_dir=cache)
+    options = IndexOptions(taxonomy=esco, encoder="hash", cache_dir=cache)
+    summary = api.build_index(catalog, tmp_path / "m", options)
     manifest = json.loads((tmp_path / "m" / summary.version / "manifest.json").read_text())
     assert manifest["inputs"]["occupations"]["path"] == str(esco)
     result = CliRunner().invoke(
@@ -193,7 +202,6 @@ def test_index_picks_up_occupations_beside_an_esco_taxonomy(esco: Path, tmp_path
     assert result.exit_code == 0, result.output
     role = json.loads(result.stdout)["role"]["skills"]
     assert {s["source"] for s in role} == {"occupation"} and role[0]["weight"] == 1.0
-    api.build_index(catalog, model_dir=tmp_path / "n", taxonomy=esco, encoder="hash", cache_dir=cache,
-                    use_occupations=False)  # fmt: skip
+    api.build_index(catalog, tmp_path / "n", replace(options, use_occupations=False))
     with pytest.raises(InvalidInputError, match="--title needs an index with ESCO occupations"):
         api.query(model_dir=tmp_path / "n", title="data engineer", k=2)

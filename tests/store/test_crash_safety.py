@@ -98,7 +98,7 @@ def _rebuild_until(stop: Path, env: dict[str, str], catalogs: tuple[Path, Path],
             logging.disable(logging.CRITICAL)
             rounds = 0
             while not stop.exists() or rounds < 4:
-                api.build_index(catalogs[rounds % 2], model_dir=model_dir, encoder="hash")
+                api.build_index(catalogs[rounds % 2], model_dir, api.IndexOptions(encoder="hash"))
                 rounds += 1
             stop.write_text(str(rounds))
             code = 0

@@ -104,11 +104,12 @@ def test_train_full_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
     shared = write_shared(tmp_path / "shared")
     steps: list[int] = []
-    result, extra = api.train_encoder(
+    trained = api.train_encoder(
         shared, tmp_path / "full", mode="full", max_steps=2, batch_size=4, eval_every=1, calibrate=False,
         on_step=lambda step, total, loss: steps.append(step),
     )  # fmt: skip
+    result = trained.result
     assert steps == [1, 2] and result.steps == 2
     assert result.best_step in (0, 1, 2) and len(result.history) == 3  # base, step 1, step 2
     assert (tmp_path / "full" / "modules.json").is_file()
-    assert "Run" in extra
+    assert "Run" in trained.card and trained.to_dict()["extra"] == trained.card

@@ -6,7 +6,8 @@ catalog with its skips reported, postings, a vocabulary, skills) or a
 :class:`~recommender.errors.RecommenderError`, which the CLI prints as one ``Error:`` line: any
 other exception is a crash (a traceback for the user), and running past ``TIME_LIMIT`` a hang.
 ``tests/inputs/test_fuzz.py`` runs a bounded number of examples per target; ``scripts/fuzz.py``
-runs the same targets for as long as it is given.
+runs the same targets for as long as it is given. The seeds of the standard-format targets are the
+test suite's fixture files (``tests/fixtures/``).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from recommender.errors import RecommenderError
+from recommender import Recommender, RecommenderError
 from recommender.formats.readers import load_catalog
 from recommender.inputs.postings import iter_postings
 from recommender.inputs.taxonomy import load_taxonomy
-from recommender.matching.engine import Recommender
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 TIME_LIMIT = 60  # seconds per input: far above any honest run, short enough to call a hang a hang
 STANDARD_FIXTURES = (
     "openbadges_achievements.json", "ctdl_graph.json", "elm_credential.json", "elm_specifications.jsonl"
