@@ -17,7 +17,7 @@ import numpy as np
 
 from ..inputs.postings import Posting, PostingError
 from ..skills.extractor import SegmentMatch
-from ..skills.segment import split_segments
+from ..skills.statements import stated_text
 from .engine import Recommender, role_document
 from .filters import Filters
 
@@ -150,14 +150,15 @@ def score_postings(
     cache = SegmentCache()
     iterator = iter(postings)
     while chunk := list(islice(iterator, chunk_size)):
-        segment_lists = [split_segments(p.text) if isinstance(p, Posting) else [] for p in chunk]
+        cuts = [stated_text(p.text) if isinstance(p, Posting) else None for p in chunk]
+        segment_lists = [cut.segments if cut is not None else [] for cut in cuts]
         embedded, encoded = cache.lookup(model, [s for segments in segment_lists for s in segments])
         summary.segments += sum(len(s) for s in segment_lists)
         summary.segments_encoded += encoded
         scored = [p for p, segments in zip(chunk, segment_lists, strict=True) if isinstance(p, Posting) and segments]
         wholes = [role_document(p.text, p.title) for p in scored]  # each posting's document embedding
         documents = iter(model.role_builder_.encoder.encode(wholes) if wholes else [])
-        for posting, segments in zip(chunk, segment_lists, strict=True):
+        for posting, segments, cut in zip(chunk, segment_lists, cuts, strict=True):
             summary.rows += 1
             if isinstance(posting, PostingError) or not segments:
                 reason = posting.error if isinstance(posting, PostingError) else "no text to score"
@@ -167,7 +168,7 @@ def score_postings(
                 embeddings = np.stack([embedded[s][0] for s in segments])
                 matches = _posting_matches(segments, embedded)
                 result = model.recommend_embedded(
-                    segments,
+                    cut,  # type: ignore[arg-type]
                     embeddings,
                     k=k,
                     filters=filters,

@@ -31,12 +31,31 @@ from ..skills.neighbors import cosine_index
 from ..skills.occupations import Occupation, OccupationIndex
 from ..skills.results import Role, SkillMatch
 from ..skills.roles import BlendSettings, RoleBlender
+from ..skills.statements import StatedText, stated_text
 from .claims import CLAIM_ORDER, MATCH_TYPES, check, match_types
 from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
 from .documents import LexicalIndex
 from .filters import CredentialFacts, Filters
-from .profiles import CONTEXTS, FIELDS, SOURCES, Profiles, build_profiles, credential_text, local_skill_id, local_skills
-from .results import EvidenceSpan, MatchedSkill, MissingSkill, ProfileSkill, QueryResult, Recommendation
+from .profiles import (
+    CONTEXTS,
+    FIELDS,
+    MENTIONS,
+    SOURCES,
+    Profiles,
+    build_profiles,
+    credential_text,
+    local_skill_id,
+    local_skills,
+)
+from .results import (
+    EvidenceSpan,
+    MatchedSkill,
+    MissingSkill,
+    ProfileSkill,
+    QueryResult,
+    Recommendation,
+    RequiredSkill,
+)
 from .role_builder import RoleBuilder, RoleVectors, bounded_text, role_document
 from .scoring import RankingEvidence, combine, precision, specificity
 from .settings import Settings
@@ -181,7 +200,12 @@ class Recommender:
         with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
         self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
         self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
-        self.role_builder_ = RoleBuilder(self.settings, encoder, extractor, self.skill_embeddings_, blender)
+        self.description_embeddings_ = normalize_rows(
+            np.asarray(descriptions if descriptions is not None else self.skill_embeddings_, dtype=np.float32)
+        )
+        self.role_builder_ = RoleBuilder(
+            self.settings, encoder, extractor, self.skill_embeddings_, blender, self.description_embeddings_
+        )
         self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(
             profiles.matrix, self.skill_embeddings_, reference=reference
         )
@@ -193,9 +217,6 @@ class Recommender:
         self.lexical_ = lexical  # None for an index built without TF-IDF arrays: no lexical evidence
         self.specificity_ = specificity(self.coverage_.profile_csc_)
         self.structure_ = structure if structure is not None else SkillStructure.empty(len(self.vocabulary_))
-        self.description_embeddings_ = normalize_rows(
-            np.asarray(descriptions if descriptions is not None else self.skill_embeddings_, dtype=np.float32)
-        )
         self.path_ = path
         self.manifest_ = manifest if manifest is not None else {}
 
@@ -254,25 +275,36 @@ class Recommender:
             raise InvalidInputError(f"no credential with id {credential_id!r} in the index; check the id")
         profiles, skills = self.profiles_, self.vocabulary_.skills
         start, end = int(profiles.matrix.indptr[position]), int(profiles.matrix.indptr[position + 1])
-        entries = [
-            ProfileSkill(
-                skill_id=skills[int(profiles.matrix.indices[e])].id,
-                label=skills[int(profiles.matrix.indices[e])].label,
-                weight=float(profiles.matrix.data[e]),
-                similarity=float(profiles.similarity[e]),
-                source=SOURCES[int(profiles.source[e])],
-                evidence=profiles.strings[int(profiles.evidence[e])],
-                description=skills[int(profiles.matrix.indices[e])].description,
+        entries = []
+        for e in range(start, end):
+            skill = skills[int(profiles.matrix.indices[e])]
+            where, begin, finish = (int(x) for x in profiles.span[e])
+            entries.append(
+                ProfileSkill(
+                    skill_id=skill.id,
+                    label=skill.label,
+                    weight=float(profiles.matrix.data[e]),
+                    similarity=float(profiles.similarity[e]),
+                    source=SOURCES[int(profiles.source[e])],
+                    evidence=profiles.strings[int(profiles.evidence[e])],
+                    description=skill.description,
+                    mention=MENTIONS[int(profiles.mention[e])],
+                    context=CONTEXTS[int(profiles.context[e])],
+                    evidence_at=EvidenceSpan(FIELDS[where], begin, finish),
+                    type=skill.type,
+                    reuse_level=skill.reuse_level,
+                )
             )
-            for e in range(start, end)
-        ]
         return tuple(sorted(entries, key=lambda entry: (-entry.weight, entry.label)))
 
     # ------------------------------------------------------------------ skills of a text
-    def skills(self, text: str) -> list[SkillMatch]:
-        """The vocabulary skills ``text`` mentions, best first, with evidence."""
+    def skills(self, text: str, *, min_score: float | None = None) -> list[SkillMatch]:
+        """The vocabulary skills ``text`` states, best first, with evidence (the stated skills of its role:
+        ``skills.statements``); ``min_score`` leaves out those found with a lower similarity."""
         self.check_fitted()
-        return self.extractor_.extract(bounded_text(text))
+        cut = stated_text(bounded_text(text))
+        embeddings = self.role_builder_.encoder.encode(cut.segments) if cut.segments else np.zeros((0, 0))
+        return self.role_builder_.stated_skills(cut, embeddings, min_score=min_score)
 
     def role(
         self,
@@ -281,10 +313,11 @@ class Recommender:
         skills: Sequence[str] | str | None = None,
         have: str | None = None,
         title: str | None = None,
+        min_score: float | None = None,
     ) -> Role:
         """The role profile ``recommend`` would use (skills needed, and skills removed as held)."""
         self.check_fitted()
-        return self.role_builder_.build(text, skills=skills, have=have, title=title)[0]
+        return self.role_builder_.build(text, skills=skills, have=have, title=title, min_score=min_score)[0]
 
     # ------------------------------------------------------------------ ranking
     def recommend(
@@ -296,19 +329,21 @@ class Recommender:
         k: int = 10,
         filters: Filters | None = None,
         title: str | None = None,
+        min_score: float | None = None,
     ) -> QueryResult:
         """Rank credentials for a job description (``text``), a job ``title``, or a ``skills`` list.
 
-        With ESCO occupations in the index, the title (and text) also pick the nearest occupations,
-        whose skills join the role (``source="occupation"``).
+        With ESCO occupations in the index, the title (and text) also pick the nearest occupations, whose
+        skills the text does not state join the role as typical of them (``source="typical"``).
+        ``min_score`` leaves out the text's skills found with a lower similarity.
         """
         self.check_k(k)
-        role, vectors = self.role_builder_.build(text, skills=skills, have=have, title=title)
+        role, vectors = self.role_builder_.build(text, skills=skills, have=have, title=title, min_score=min_score)
         return self._rank(role, vectors, k, filters or Filters())
 
     def recommend_embedded(
         self,
-        segments: Sequence[str],
+        segments: StatedText | Sequence[str],
         embeddings: np.ndarray,
         *,
         k: int = 10,
@@ -325,7 +360,8 @@ class Recommender:
         self.check_k(k)
         builder = self.role_builder_
         if document is None:
-            document = builder.encoder.encode([role_document("\n".join(segments), title)])[0]
+            text = segments.text if isinstance(segments, StatedText) else "\n".join(segments)
+            document = builder.encoder.encode([role_document(text, title)])[0]
         vectors = builder.from_segments(segments, embeddings, matches, title=title, blend=True, whole=document)
         return self._rank(Role(vectors.skills), vectors, k, filters or Filters())
 
@@ -491,11 +527,14 @@ class Recommender:
                     evidence_at=EvidenceSpan(FIELDS[where], begin, finish),
                     context=CONTEXTS[int(profiles.context[entry])],
                     role_source=role_skill.source,
+                    typical_for=role_skill.typical_for,
+                    type=role_skill.type,
+                    reuse_level=role_skill.reuse_level,
                 )
             )
         # The surest claims first: what the posting states, then the same skill or a narrower one, then by credit.
-        matched.sort(key=lambda m: (m.role_source == "occupation", CLAIM_ORDER[m.match], -m.weight * m.credit, m.skill))
-        missing = tuple(MissingSkill(s.label, s.id, s.weight) for i, s in enumerate(vectors.skills) if i not in covered)
+        matched.sort(key=lambda m: (m.role_source == "typical", CLAIM_ORDER[m.match], -m.weight * m.credit, m.skill))
+        missing = tuple(MissingSkill.of(s) for i, s in enumerate(vectors.skills) if i not in covered)
         return Recommendation(
             rank=rank,
             id=credential.id,
@@ -513,4 +552,20 @@ class Recommender:
             url=credential.url,
             matched_skills=tuple(matched),
             missing_skills=missing,
+            requires=self.requires(c),
+        )
+
+    def requires(self, position: int) -> tuple[RequiredSkill, ...]:
+        """The skills credential ``position``'s prerequisite sentences name (what a learner should bring)."""
+        requires, skills = self.profiles_.requires, self.vocabulary_.skills
+        start, end = int(requires.indptr[position]), int(requires.indptr[position + 1])
+        return tuple(
+            RequiredSkill(
+                skills[int(skill)].id,
+                skills[int(skill)].label,
+                self.profiles_.strings[int(evidence) - 1],
+                skills[int(skill)].type,
+                skills[int(skill)].reuse_level,
+            )
+            for skill, evidence in zip(requires.indices[start:end], requires.data[start:end], strict=True)
         )

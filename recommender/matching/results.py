@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..skills.results import Role, Serialisable
+from ..skills.results import Role, RoleSkill, Serialisable
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,10 @@ class MatchedSkill(Serialisable):
     confidence: float = 0.0  # sense + focus: the role skill's description against the evidence and the whole credential
     evidence_at: EvidenceSpan | None = None
     context: str = ""  # what the evidence's sentence does: title, outcome, topic, ... or declared
-    role_source: str = ""  # where the role skill comes from (the posting's text, a skill list, an occupation)
+    role_source: str = ""  # where the role skill comes from: "stated", "typical" (of an occupation) or "list"
+    typical_for: str = ""  # the occupation a typical role skill comes from
+    type: str = ""  # the role skill's type and reuse level (ESCO's; empty when the vocabulary does not say)
+    reuse_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class ProfileSkill(Serialisable):
     source: str  # "declared" by the catalog, or found in the credential's "text"
     evidence: str  # the declared name or the text segment
     description: str = ""
+    mention: str = ""  # how it was found: declared, label, alias (named word for word) or meaning
+    context: str = ""  # what the evidence's sentence does: title, outcome, topic, ... or declared
+    evidence_at: EvidenceSpan | None = None
+    type: str = ""
+    reuse_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,26 @@ class MissingSkill(Serialisable):
     skill: str
     skill_id: str
     weight: float
+    role_source: str = ""
+    typical_for: str = ""
+    type: str = ""
+    reuse_level: str = ""
+
+    @classmethod
+    def of(cls, skill: RoleSkill) -> MissingSkill:
+        """The missing-skill line for one of the role's skills."""
+        return cls(skill.label, skill.id, skill.weight, skill.source, skill.typical_for, skill.type, skill.reuse_level)
+
+
+@dataclass(frozen=True)
+class RequiredSkill(Serialisable):
+    """A skill a credential expects its learners to have already (named in a prerequisite sentence)."""
+
+    skill_id: str
+    label: str
+    evidence: str
+    type: str = ""
+    reuse_level: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,7 @@ class Recommendation(Serialisable):
     url: str = ""
     matched_skills: tuple[MatchedSkill, ...] = ()
     missing_skills: tuple[MissingSkill, ...] = ()
+    requires: tuple[RequiredSkill, ...] = ()  # what its prerequisites name (skills a learner should bring)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """Role profiles: a job description, title or skill list → the role's weighted skills and vectors.
 
 ``RoleBuilder`` is the component a fitted ``Recommender`` (engine.py) holds as ``role_builder_``: the
-skills a text names (the extractor), blended with the nearest ESCO occupations' skills when a
-``RoleBlender`` is attached (``skills/roles.py``: the text leads), or a skill list mapped onto the
-vocabulary, minus the skills a person already has. A role carries its vectors (``RoleVectors``):
+skills a text *states* — named in its duty and requirement sentences, word for word or by meaning, each
+checked against its context (``skills/statements.py``) — followed, when a ``RoleBlender`` is attached, by
+the skills *typical* of its nearest ESCO occupations that it does not state (``skills/roles.py``: weighed
+below the stated ones and never presented as what the posting asks for); or a skill list mapped onto the
+vocabulary; minus the skills a person already has. A role carries its vectors (``RoleVectors``):
 one per skill for coverage, the mean of its segments' embeddings for occupation matching, and its
 whole text encoded as one for the document score.
 """
@@ -23,7 +25,7 @@ from ..inputs.fields import truncate_text
 from ..skills.extractor import SegmentMatch, SkillExtractor
 from ..skills.results import Evidence, Role, RoleSkill, SkillMatch
 from ..skills.roles import RoleBlender
-from ..skills.segment import split_segments
+from ..skills.statements import StatedText, find_stated_skills, plain_text, stated_text
 from .profiles import local_skill_id
 from .settings import Settings
 
@@ -80,8 +82,10 @@ class RoleBuilder:
     """Builds roles against a fitted vocabulary.
 
     ``extractor`` finds a text's skills; ``skill_embeddings`` (one unit row per vocabulary skill,
-    its label's embedding) give a role skill its vector; ``blender`` (ESCO occupations, optional)
-    adds the nearest occupations' skills to a described role and makes a title alone a role.
+    its label's embedding) give a role skill its vector; ``descriptions`` (one unit row per skill, its
+    description's embedding; the labels' when None) check each found skill's sense against its context;
+    ``blender`` (ESCO occupations, optional) adds the skills typical of the nearest occupations to a
+    described role and makes a title alone a role.
     """
 
     def __init__(
@@ -91,6 +95,7 @@ class RoleBuilder:
         extractor: SkillExtractor,
         skill_embeddings: np.ndarray,
         blender: RoleBlender | None = None,
+        descriptions: np.ndarray | None = None,
     ) -> None:
         self.settings = settings
         self.encoder = encoder
@@ -98,10 +103,17 @@ class RoleBuilder:
         self.vocabulary = extractor.vocabulary_
         self.skill_embeddings = skill_embeddings
         self.blender = blender
+        self.descriptions = skill_embeddings if descriptions is None else descriptions
 
     def with_blender(self, blender: RoleBlender) -> RoleBuilder:
         """The same builder with ESCO occupations (``RoleBlender``) blended into its roles."""
-        return RoleBuilder(self.settings, self.encoder, self.extractor, self.skill_embeddings, blender)
+        return RoleBuilder(
+            self.settings, self.encoder, self.extractor, self.skill_embeddings, blender, self.descriptions
+        )
+
+    def _skill_facts(self, position: int) -> tuple[str, str]:
+        skill = self.vocabulary.skills[position]
+        return skill.type, skill.reuse_level
 
     # ------------------------------------------------------------------ a whole role
     def build(
@@ -111,14 +123,16 @@ class RoleBuilder:
         skills: Sequence[str] | str | None = None,
         have: str | None = None,
         title: str | None = None,
+        min_score: float | None = None,
     ) -> tuple[Role, RoleVectors]:
         """The role for a job description (``text``), a job ``title`` or a ``skills`` list, minus the
-        skills in ``have`` (a list or a text such as a CV), with the vectors ranking reads."""
+        skills in ``have`` (a list or a text such as a CV), with the vectors ranking reads.
+        ``min_score`` leaves out the text's skills found with a lower similarity (a named skill scores 1)."""
         if skills:
             names = split_skill_list(skills) if isinstance(skills, str) else list(skills)
             vectors = self.from_names(names)
         elif text and text.strip():
-            vectors = self.from_text(text, title=title, blend=True)
+            vectors = self.from_text(text, title=title, blend=True, min_score=min_score)
         elif title and title.strip():
             vectors = self.from_title(title)
         else:
@@ -146,31 +160,50 @@ class RoleBuilder:
         return Role(vectors.skills, held), vectors
 
     # ------------------------------------------------------------------ the three ways in
-    def from_text(self, text: str, *, title: str | None = None, blend: bool = False) -> RoleVectors:
-        """A job description: its segments' skills (and, with ``blend``, its nearest occupations')."""
+    def from_text(
+        self, text: str, *, title: str | None = None, blend: bool = False, min_score: float | None = None
+    ) -> RoleVectors:
+        """A job description: the skills its duty and requirement sentences state (and, with ``blend``,
+        the skills typical of its nearest occupations)."""
         text = bounded_text(text)
-        segments = split_segments(text)
-        if not segments:
+        cut = stated_text(text)
+        if not cut.segments:
             raise InvalidInputError("the role text is empty: give a job description, --file or --skills")
-        embeddings = self.encoder.encode([*segments, role_document(text, title)])
-        return self.from_segments(segments, embeddings[:-1], title=title, blend=blend, whole=embeddings[-1])
+        embeddings = self.encoder.encode([*cut.segments, role_document(text, title)])
+        return self.from_segments(
+            cut, embeddings[:-1], title=title, blend=blend, whole=embeddings[-1], min_score=min_score
+        )
+
+    def stated_skills(
+        self,
+        cut: StatedText,
+        embeddings: np.ndarray,
+        found: Sequence[SegmentMatch] | None = None,
+        min_score: float | None = None,
+    ) -> list[SkillMatch]:
+        """The skills ``cut`` states (``skills.statements.find_stated_skills`` with these settings)."""
+        return find_stated_skills(
+            self.extractor, cut, embeddings, self.descriptions, found=found,
+            sense_floor=self.settings.stated_sense, min_score=min_score,
+        )  # fmt: skip
 
     def from_segments(
         self,
-        segments: Sequence[str],
+        segments: StatedText | Sequence[str],
         embeddings: np.ndarray,
         found: Sequence[SegmentMatch] | None = None,
         *,
         title: str | None = None,
         blend: bool = False,
         whole: np.ndarray | None = None,
+        min_score: float | None = None,
     ) -> RoleVectors:
-        """A description already split and embedded; ``found`` are its segments' matches when known."""
-        if found is None:
-            found = self.extractor.match_embeddings(embeddings, segments)
-        matches = self.extractor.aggregate(segments, found)
+        """A description already cut (``stated_text``) and embedded; ``found`` are its segments' matches
+        when known. Plain segment lists are taken as stating sentences without offsets."""
+        cut = segments if isinstance(segments, StatedText) else plain_text(segments)
+        matches = self.stated_skills(cut, embeddings, found, min_score)
         document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
-        text = "\n".join([title, *segments] if title else segments)
+        text = role_document(cut.text, title)
         return self._from_matches(matches, document, title=title, blend=blend, text=text, whole=whole)
 
     def from_title(self, title: str) -> RoleVectors:
@@ -206,7 +239,9 @@ class RoleBuilder:
                 skill = self.vocabulary.skills[position]
                 skill_id, label, vector = skill.id, skill.label, self.skill_embeddings[position]
             if skill_id not in skills:
-                skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", (Evidence(name, similarity),))
+                facts = self._skill_facts(position) if position is not None else ("", "")
+                evidence = (Evidence(name, similarity),)
+                skills[skill_id] = RoleSkill(skill_id, label, 1.0, "list", evidence, "", *facts)
                 rows.append(vector)
         embeddings = np.vstack(rows).astype(np.float32)
         document = normalize_rows(embeddings.mean(axis=0, keepdims=True))[0]
@@ -230,7 +265,10 @@ class RoleBuilder:
             tie_break = self.skill_embeddings @ document
             skills = self.blender.role_skills(matches, nearest, title=vector, tie_break=tie_break, limit=limit)
         else:
-            skills = tuple(RoleSkill(m.id, m.label, m.score, "text", m.evidence) for m in list(matches)[:limit])
+            skills = tuple(
+                RoleSkill(m.id, m.label, m.score, "stated", m.evidence, "", m.type, m.reuse_level)
+                for m in list(matches)[:limit]
+            )
         return self._vectors(skills, document, text, whole)
 
     def _vectors(

@@ -290,9 +290,9 @@ def finish_plan(model: Recommender, problem: PlanProblem, solution: Solution) ->
     notes.extend(_empty_plan_notes(role, problem.useful, problem.known, model, problem.budget, ordered))
     best_anywhere = credit.max(axis=0) if len(credentials) and len(role.skills) else np.zeros(len(role.skills))
     covered_by_plan = cover > 0
-    gap = tuple(MissingSkill(s.label, s.id, s.weight) for k, s in enumerate(role.skills) if best_anywhere[k] <= 0)
+    gap = tuple(MissingSkill.of(s) for k, s in enumerate(role.skills) if best_anywhere[k] <= 0)
     uncovered = tuple(
-        MissingSkill(s.label, s.id, s.weight)
+        MissingSkill.of(s)
         for k, s in enumerate(role.skills)
         if not covered_by_plan[k] and best_anywhere[k] > 0
     )

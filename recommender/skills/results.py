@@ -24,32 +24,46 @@ class Serialisable:
 
 @dataclass(frozen=True)
 class Evidence(Serialisable):
-    """A piece of text that supports a skill, and how closely it matched the skill's name."""
+    """A piece of text that supports a skill, how closely it matched the skill's name, and where it is:
+    ``[start, end)`` in the text given (-1 when not from it, e.g. an occupation's), and ``sense``, the
+    skill's description against the evidence read in its sentence (None when not checked)."""
 
     text: str
     similarity: float
     matched_form: str = ""
+    start: int = -1
+    end: int = -1
+    sense: float | None = None
 
 
 @dataclass(frozen=True)
 class SkillMatch(Serialisable):
-    """A skill found in a text: ``score`` is the best similarity over its evidence."""
+    """A skill found in a text: ``score`` is the best similarity over its evidence (1 for a skill named word
+    for word); ``type`` and ``reuse_level`` are the vocabulary's (ESCO: knowledge or skill/competence;
+    transversal, cross-sector, sector-specific or occupation-specific), empty when it does not say."""
 
     id: str
     label: str
     score: float
     evidence: tuple[Evidence, ...] = ()
+    type: str = ""
+    reuse_level: str = ""
 
 
 @dataclass(frozen=True)
 class RoleSkill(Serialisable):
-    """One skill of a role's profile with its importance weight."""
+    """One skill of a role's profile with its importance weight and where it comes from: ``"stated"`` (the
+    job text names it), ``"typical"`` (the job text does not, but its nearest ESCO occupation needs it:
+    ``typical_for`` names the occupation) or ``"list"`` (a skill list given as such)."""
 
     id: str
     label: str
     weight: float
-    source: str  # "text" (found in a description), "list" (given explicitly)
+    source: str
     evidence: tuple[Evidence, ...] = ()
+    typical_for: str = ""
+    type: str = ""
+    reuse_level: str = ""
 
 
 @dataclass(frozen=True)

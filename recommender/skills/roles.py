@@ -214,7 +214,8 @@ class RoleBlender:
         tie_break: np.ndarray | None = None,
         limit: int = 40,
     ) -> tuple[RoleSkill, ...]:
-        """The role profile: text skills (``source="text"``) and occupation skills (``"occupation"``).
+        """The role profile: the skills the text states (``source="stated"``) and the ones typical of its
+        occupations that it does not state (``"typical"``, with ``typical_for`` naming the occupation).
 
         Every skill an occupation contributes carries evidence naming the occupation (and, for a
         title, the occupation label it matched).
@@ -226,11 +227,31 @@ class RoleBlender:
         for position, _, weight in ranked:
             found = by_position.get(position)
             evidence = list(found.evidence) if found is not None else []
-            evidence.extend(self._occupation_evidence(position, occupations, title))
+            typical = self._occupation_evidence(position, occupations, title)
+            evidence.extend(typical)
             skill = self.vocabulary_.skills[position]
-            source = "text" if found is not None else "occupation"
-            skills.append(RoleSkill(skill.id, skill.label, round(weight, 6), source, tuple(evidence)))
+            source = "stated" if found is not None else "typical"
+            occupation = self._occupation_of(position, occupations) if found is None else ""
+            skills.append(
+                RoleSkill(
+                    skill.id,
+                    skill.label,
+                    round(weight, 6),
+                    source,
+                    tuple(evidence),
+                    occupation,
+                    skill.type,
+                    skill.reuse_level,
+                )
+            )
         return tuple(skills)
+
+    def _occupation_of(self, position: int, occupations: Sequence[OccupationMatch]) -> str:
+        """The label of the best-matching occupation that needs the skill."""
+        for m in occupations:
+            if self.relations_[m.position, position] > 0:
+                return self.occupations_.occupations_[m.position].label
+        return ""
 
     def _occupation_evidence(
         self, position: int, occupations: Sequence[OccupationMatch], title: np.ndarray | None

@@ -279,7 +279,7 @@ def _heading_role(sentence: str, text: str, end: int, headings: Sequence[tuple[s
 
 
 # "About us: we are ...", "Prerequisites: Python": a heading and its content on one line.
-_INLINE_HEADING = re.compile(r"^([A-Z][\w &/['’]’-]{1,40}):\s+(?=\S)")
+_INLINE_HEADING = re.compile(r"^([A-Z][\w &/'’-]{1,40}):\s+(?=\S)")
 
 
 def _inline_heading(body: str, headings: Sequence[tuple[str, re.Pattern[str]]]) -> tuple[str | None, str]:

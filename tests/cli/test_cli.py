@@ -193,7 +193,7 @@ def test_skills_json_lists_skills_with_evidence(model_dir: Path, tmp_path: Path)
     assert isinstance(found, list)
     assert {"SQL", "Tableau", "Python"} <= {s["label"] for s in found}
     for skill in found:
-        assert set(skill) == {"id", "label", "score", "evidence"}
+        assert set(skill) == {"id", "label", "score", "evidence", "type", "reuse_level"}
         assert skill["evidence"] and all(e["text"] for e in skill["evidence"])
     scores = [s["score"] for s in found]
     assert scores == sorted(scores, reverse=True)

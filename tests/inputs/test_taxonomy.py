@@ -60,6 +60,7 @@ def test_esco_folder_and_file(tmp_path: Path) -> None:
         aliases=("manage staff of music", "direct musical staff"),
         description="Assign and manage staff.",
         type="skill/competence",
+        reuse_level="sector-specific",
     )
     forms, positions = vocabulary.surface_forms()
     assert forms == [

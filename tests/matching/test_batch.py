@@ -15,8 +15,12 @@ from recommender.matching.batch import ScoreSummary, SegmentCache, score_posting
 from recommender.matching.engine import Recommender, role_document
 from recommender.matching.filters import Filters
 from recommender.skills.segment import split_segments
+from recommender.skills.statements import stated_text
 
-BOILERPLATE = "We are an equal opportunity employer.\nSend your CV and a short cover letter to our team."
+# Requirements every posting repeats (stated, so matched: the cache serves them after the first posting) ...
+BOILERPLATE = "Strong communication skills and fluent English.\nAttention to detail."
+# ... and sentences that state nothing the job needs (never encoded for skills).
+NOT_STATED = "We are an equal opportunity employer.\nSend your CV and a short cover letter to our team."
 ROLES = [
     "Requirements: SQL, Tableau, Python",
     "Requirements: Python, unit testing",
@@ -29,7 +33,7 @@ ROLES = [
 def postings() -> list[Posting]:
     """Five postings that share two boilerplate sentences."""
     return [
-        Posting(id=f"p{i}", title=f"Posting {i}", text=f"{role}\n{BOILERPLATE}", row=i + 1)
+        Posting(id=f"p{i}", title=f"Posting {i}", text=f"{role}\n{BOILERPLATE}\n{NOT_STATED}", row=i + 1)
         for i, role in enumerate(ROLES)
     ]
 
@@ -63,7 +67,7 @@ def test_results_match_recommend_for_each_posting(
 
 def test_each_distinct_segment_is_encoded_once_across_chunks(tiny_model: Recommender) -> None:
     items = postings()
-    per_posting = [split_segments(p.text) for p in items]
+    per_posting = [stated_text(p.text).segments for p in items]
     distinct = {s for segments in per_posting for s in segments}
     spy = SpyEncoder(tiny_model.role_builder_.encoder)
     tiny_model.role_builder_.encoder = spy  # type: ignore[assignment]
@@ -75,6 +79,8 @@ def test_each_distinct_segment_is_encoded_once_across_chunks(tiny_model: Recomme
     assert summary.segments_encoded < summary.segments
     # The boilerplate's segments recur in all five postings: four of every five come from the cache.
     assert summary.segments - summary.segments_encoded >= len(split_segments(BOILERPLATE)) * (len(items) - 1)
+    # What states nothing the job needs is not encoded for skills at all (only inside each whole text).
+    assert not set(split_segments(NOT_STATED)) & set(spy.texts)
     # Every distinct segment exactly once, and each posting's whole text once (its document embedding).
     assert Counter(spy.texts) == Counter(distinct) + Counter(role_document(p.text, p.title) for p in items)
     assert (summary.rows, summary.scored, sum(summary.errors.values())) == (5, 5, 0)

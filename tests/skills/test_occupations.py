@@ -132,7 +132,8 @@ def test_a_title_alone_is_the_nearest_occupations_skills(esco_model: Recommender
     by_label = {s.label: s for s in role.skills}
     assert set(by_label) == {"SQL", "ETL pipelines", "data warehouses", "Python (computer programming)"}
     assert by_label["SQL"].weight == 1.0 and by_label["Python (computer programming)"].weight == 0.5
-    assert {s.source for s in role.skills} == {"occupation"}
+    assert {s.source for s in role.skills} == {"typical"}
+    assert {s.typical_for for s in role.skills} == {"data engineer"}
     evidence = by_label["SQL"].evidence[0]
     assert evidence.text == "essential skill of ESCO occupation 'data engineer'"
     assert evidence.matched_form == "data pipeline engineer"
@@ -141,8 +142,8 @@ def test_a_title_alone_is_the_nearest_occupations_skills(esco_model: Recommender
 def test_a_description_blends_text_skills_with_occupation_skills(esco_model: Recommender) -> None:
     role = esco_model.role("Skills: SQL, dashboard design", title="data analyst")
     sources = {s.label: s.source for s in role.skills}
-    assert sources["SQL"] == sources["build dashboards"] == "text"
-    assert sources["Python (computer programming)"] == "occupation"  # optional for data analysts
+    assert sources["SQL"] == sources["build dashboards"] == "stated"
+    assert sources["Python (computer programming)"] == "typical"  # optional for data analysts
     sql = next(s for s in role.skills if s.label == "SQL")
     assert any("ESCO occupation" in e.text for e in sql.evidence)  # the occupation also needs it
 
@@ -201,7 +202,7 @@ def test_index_picks_up_occupations_beside_an_esco_taxonomy(esco: Path, tmp_path
     )
     assert result.exit_code == 0, result.output
     role = json.loads(result.stdout)["role"]["skills"]
-    assert {s["source"] for s in role} == {"occupation"} and role[0]["weight"] == 1.0
+    assert {s["source"] for s in role} == {"typical"} and role[0]["weight"] == 1.0
     api.build_index(catalog, tmp_path / "n", replace(options, use_occupations=False))
     with pytest.raises(InvalidInputError, match="--title needs an index with ESCO occupations"):
         api.query(model_dir=tmp_path / "n", title="data engineer", k=2)
