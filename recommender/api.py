@@ -53,15 +53,19 @@ def query(
     filters: Filters | None = None,
     progress: bool = False,
     title: str | None = None,
+    min_score: float | None = None,
 ) -> QueryResult:
-    """Ranked, explained credentials for a job description, a job title (ESCO indexes) or a skill list."""
+    """Ranked, explained credentials for a job description, a job title (ESCO indexes) or a skill list;
+    ``min_score`` leaves out the text's skills found with a lower similarity."""
     model = open_index(model_dir, progress=progress)
-    return model.recommend(text, skills=skills, have=have, k=k, filters=filters, title=title)
+    return model.recommend(text, skills=skills, have=have, k=k, filters=filters, title=title, min_score=min_score)
 
 
-def text_skills(text: str, *, model_dir: str | Path | None = None, progress: bool = False) -> list[SkillMatch]:
-    """The vocabulary skills a text mentions, with evidence."""
-    return open_index(model_dir, progress=progress).skills(text)
+def text_skills(
+    text: str, *, model_dir: str | Path | None = None, progress: bool = False, min_score: float | None = None
+) -> list[SkillMatch]:
+    """The vocabulary skills a text states, with evidence (``min_score``: the least similarity kept)."""
+    return open_index(model_dir, progress=progress).skills(text, min_score=min_score)
 
 
 # ---------------------------------------------------------------- score (matching/batch.py, scale/)

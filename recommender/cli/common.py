@@ -94,6 +94,15 @@ MapOption = Annotated[
     typer.Option("--map", help="FIELD=COLUMN[+COLUMN...]: take a field from other columns (repeatable)."),
 ]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details to stderr.")]
+MinScore = Annotated[
+    float | None,
+    typer.Option(
+        "--min-score",
+        min=0.0,
+        max=1.0,
+        help="Leave out skills found in the text with a lower similarity (0-1; a skill named word for word scores 1).",
+    ),
+]
 Delimiter = Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed); \\t for tabs.")]
 Encoding = Annotated[str, typer.Option(help="Text encoding of the input file.")]
 MaxHours = Annotated[float | None, typer.Option("--max-hours", help="Only credentials of at most this many hours.")]

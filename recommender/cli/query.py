@@ -20,6 +20,7 @@ from .common import (
     Level,
     MaxCost,
     MaxHours,
+    MinScore,
     ModelDir,
     OutputFormat,
     RoleFile,
@@ -48,13 +49,14 @@ def query(
     level: Level = None,
     language: Language = None,
     output: Format = OutputFormat.table,
+    min_score: MinScore = None,
     verbose: Verbose = False,
 ) -> None:
     """Rank credentials for a role given as a job description or a skill list, and explain each."""
     setup_logging(verbose)
     result = api.query(
         role_text(text, file), model_dir=model_dir, skills=skills, have=have_text(have), k=k,
-        filters=Filters(max_hours, max_cost, level, language), progress=True, title=title,
+        filters=Filters(max_hours, max_cost, level, language), progress=True, title=title, min_score=min_score,
     )  # fmt: skip
     if output is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -70,14 +72,16 @@ def skills(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the text from a file (- for stdin).")] = None,
     model_dir: ModelDir = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+    min_score: MinScore = None,
     verbose: Verbose = False,
 ) -> None:
-    """List the skills of the index's vocabulary that a text mentions, with evidence."""
+    """List the skills of the index's vocabulary that a text states (its duty and requirement sentences: every
+    skill named word for word, and skills matched by meaning that fit their context), with evidence."""
     setup_logging(verbose)
     content = role_text(text, file)
     if not content or not content.strip():
         raise InvalidInputError("no text given: pass TEXT or --file")
-    matches = api.text_skills(content, model_dir=model_dir, progress=True)
+    matches = api.text_skills(content, model_dir=model_dir, progress=True, min_score=min_score)
     if output is OutputFormat.json:
         typer.echo(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=2))
     else:

@@ -146,15 +146,29 @@ def _candidates(useful: np.ndarray, allowed: np.ndarray, graph: _Catalog) -> np.
     return np.array(sorted(chosen), dtype=np.int64)
 
 
+def skill_prerequisites(model: Recommender, chosen: Sequence[int]) -> dict[int, set[int]]:
+    """For each chosen credential, the other chosen ones that teach a skill its prerequisite sentences name
+    ("familiarity with Python is assumed": the Python course comes first)."""
+    requires, matrix = model.profiles_.requires, model.profiles_.matrix
+    before: dict[int, set[int]] = {}
+    for c in chosen:
+        needed = requires.indices[requires.indptr[c] : requires.indptr[c + 1]]
+        if len(needed):
+            before[c] = {d for d in chosen if d != c and matrix[d][:, needed].nnz > 0}
+    return before
+
+
 def _order(chosen: list[int], credit: np.ndarray, weights: np.ndarray, levels: Sequence[float],
-           graph: _Catalog) -> tuple[list[int], bool]:  # fmt: skip
-    """Prerequisites first; then the lower level; then the larger coverage gain; then position."""
+           graph: _Catalog, taught_first: dict[int, set[int]] | None = None) -> tuple[list[int], bool]:  # fmt: skip
+    """Prerequisites first (the catalog's, and credentials teaching a skill another's prerequisites name);
+    then the lower level; then the larger coverage gain; then position."""
     taken = set(chosen)
     before: dict[int, set[int]] = {c: set() for c in chosen}
     for c in chosen:
         for group in graph.requires[c]:
             present = [x for x in group if x in taken and x != c]
             before[c].update(present[:1])
+        before[c].update((taught_first or {}).get(c, ()))
     ordered: list[int] = []
     current = np.zeros(credit.shape[1])
     cycle = False
@@ -197,6 +211,7 @@ def build_plan(
     language: str | None = None,
     solver: str = "auto",
     time_limit: float = TIME_LIMIT,
+    min_score: float | None = None,
 ) -> PlanResult:
     """Choose, order and explain the credentials that best cover a role's missing skills within ``budget``.
 
@@ -207,7 +222,7 @@ def build_plan(
     budget = budget or Budget()
     _check_budgets(budget)
     model.check_fitted()
-    role, vectors = model.role_builder_.build(text, skills=skills, have=have, title=title)
+    role, vectors = model.role_builder_.build(text, skills=skills, have=have, title=title, min_score=min_score)
     problem = prepare_plan(model, role, vectors, budget=budget, level=level, language=language)
     return finish_plan(model, problem, solve(problem.instance, solver, time_limit=time_limit))
 
@@ -283,18 +298,17 @@ def finish_plan(model: Recommender, problem: PlanProblem, solution: Solution) ->
     notes = list(problem.notes)
     chosen = [int(problem.candidates[i]) for i in solution.chosen]
     levels = [level_rank(c.level) for c in credentials]
-    ordered, cycle = _order(chosen, credit, weights, levels, problem.graph)
+    taught_first = skill_prerequisites(model, chosen)
+    ordered, cycle = _order(chosen, credit, weights, levels, problem.graph, taught_first)
     if cycle:
         notes.append("the chosen credentials require each other in a cycle: ordered by level where it breaks")
-    steps, cover = _steps(model, role, ordered, problem.table, weights, problem.graph)
+    steps, cover = _steps(model, role, ordered, problem.table, weights, problem.graph, taught_first)
     notes.extend(_empty_plan_notes(role, problem.useful, problem.known, model, problem.budget, ordered))
     best_anywhere = credit.max(axis=0) if len(credentials) and len(role.skills) else np.zeros(len(role.skills))
     covered_by_plan = cover > 0
     gap = tuple(MissingSkill.of(s) for k, s in enumerate(role.skills) if best_anywhere[k] <= 0)
     uncovered = tuple(
-        MissingSkill.of(s)
-        for k, s in enumerate(role.skills)
-        if not covered_by_plan[k] and best_anywhere[k] > 0
+        MissingSkill.of(s) for k, s in enumerate(role.skills) if not covered_by_plan[k] and best_anywhere[k] > 0
     )
     total = float(weights.sum())
     facts = model.facts_
@@ -320,7 +334,7 @@ def finish_plan(model: Recommender, problem: PlanProblem, solution: Solution) ->
 
 
 def _steps(model: Recommender, role: Role, ordered: list[int], table: dict[str, np.ndarray], weights: np.ndarray,
-           graph: _Catalog) -> tuple[list[PlanStep], np.ndarray]:  # fmt: skip
+           graph: _Catalog, taught_first: dict[int, set[int]]) -> tuple[list[PlanStep], np.ndarray]:  # fmt: skip
     credentials = model.credentials_
     vocabulary = model.vocabulary_.skills
     total = float(weights.sum()) or 1.0
@@ -345,8 +359,11 @@ def _steps(model: Recommender, role: Role, ordered: list[int], table: dict[str, 
         cover = np.maximum(cover, row)
         hours += 0.0 if credential.hours is None else credential.hours
         cost += 0.0 if credential.cost is None else credential.cost
-        requires = tuple(dict.fromkeys(credentials[x].id for group in graph.requires[c] for x in group if x in in_plan))
-        needed_by = [credentials[d].id for d in ordered if any(c in g for g in graph.requires[d])]
+        catalog_first = [x for group in graph.requires[c] for x in group if x in in_plan]
+        requires = tuple(dict.fromkeys(credentials[x].id for x in [*catalog_first, *sorted(taught_first.get(c, ()))]))
+        needed_by = [
+            credentials[d].id for d in ordered if any(c in g for g in graph.requires[d]) or c in taught_first.get(d, ())
+        ]
         steps.append(
             PlanStep(
                 step=number, id=credential.id, title=credential.title, provider=credential.provider,

@@ -26,6 +26,9 @@ SHORT_TEXT = 2_000  # titles, skill lists, levels and languages
 TEXT_HELP = "A job description (cut at the server's text limit, with a warning)."
 
 
+MIN_SCORE_HELP = "Leave out skills found in the text with a lower similarity (1: named word for word)."
+
+
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -34,6 +37,12 @@ class SkillsRequest(_Request):
     """``POST /v1/skills``: the text to read."""
 
     text: str = Field(min_length=1, description="The text to read (cut at the server's text limit, with a warning).")
+    min_score: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Leave out skills found in the text with a lower similarity (1: named word for word).",
+    )
 
 
 class RecommendRequest(_Request):
@@ -48,6 +57,12 @@ class RecommendRequest(_Request):
     max_cost: float | None = Field(None, ge=0, le=MAX_BUDGET, description="Only credentials costing at most this.")
     level: str | None = Field(None, max_length=SHORT_TEXT, description="Levels, comma-separated.")
     language: str | None = Field(None, max_length=SHORT_TEXT, description="Languages, comma-separated.")
+    min_score: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Leave out skills found in the text with a lower similarity (1: named word for word).",
+    )
 
 
 class PlanRequest(_Request):
@@ -62,6 +77,12 @@ class PlanRequest(_Request):
     max_credentials: int | None = Field(None, ge=1, le=MAX_CREDENTIALS, description="At most this many credentials.")
     level: str | None = Field(None, max_length=SHORT_TEXT, description="Levels, comma-separated.")
     language: str | None = Field(None, max_length=SHORT_TEXT, description="Languages, comma-separated.")
+    min_score: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Leave out skills found in the text with a lower similarity (1: named word for word).",
+    )
 
 
 @dataclass(frozen=True)

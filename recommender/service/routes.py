@@ -182,7 +182,7 @@ def install_routes(app: FastAPI) -> None:
         live = service.live.current()
         warnings: list[str] = []
         text = _cut(service, body.text, "text", warnings)
-        matches = await service.run(lambda: live.model.skills(text))
+        matches = await service.run(lambda: live.model.skills(text, min_score=body.min_score))
         return _json({"skills": [m.to_dict() for m in matches], "warnings": warnings}, live)
 
     @v1.post("/recommend", response_model=None, summary="Ranked, explained credentials for a role",
@@ -195,7 +195,13 @@ def install_routes(app: FastAPI) -> None:
         filters = Filters(body.max_hours, body.max_cost, body.level, body.language)
         result = await service.run(
             lambda: live.model.recommend(
-                text, skills=body.skills, have=have, k=body.k, filters=filters, title=body.title
+                text,
+                skills=body.skills,
+                have=have,
+                k=body.k,
+                filters=filters,
+                title=body.title,
+                min_score=body.min_score,
             )
         )
         return _json({**result.to_dict(), "warnings": warnings}, live)
@@ -216,7 +222,7 @@ def install_routes(app: FastAPI) -> None:
         budget = Budget(body.max_hours, body.max_cost, body.max_credentials)
         result = await service.run(
             lambda: build_plan(live.model, text, skills=body.skills, have=have, title=body.title, budget=budget,
-                               level=body.level, language=body.language)
+                               level=body.level, language=body.language, min_score=body.min_score)
         )  # fmt: skip
         if format == "html":
             html = render_plan_html(result, title=plan_heading(body.text, body.title, body.skills))

@@ -127,7 +127,7 @@ def test_query_table_lists_credential_titles(model_dir: Path, monkeypatch: pytes
     assert result.exit_code == 0, result.output
     for row in TINY_CATALOG:
         assert row["title"] in result.stdout
-    assert "Role skills (4)" in result.stdout
+    assert "The role asks for (4)" in result.stdout
     assert "Traceback" not in result.output
 
 

@@ -67,8 +67,11 @@ function renderSkills(role) {
   if (!role.skills.length) list.append(el("li", {}, "No skills of the vocabulary were found in the text."));
   for (const skill of role.skills) {
     const evidence = (skill.evidence || []).map((e) => el("span", { class: "evidence" }, `“${e.text}”`));
-    const source = skill.source === "occupation" ? " (from the nearest occupations)" : "";
-    list.append(el("li", { class: "skill" }, el("strong", {}, skill.label), source, ...evidence));
+    const source = skill.source === "typical"
+      ? ` (typical for ${skill.typical_for || "the nearest occupation"}; the text does not state it)` : "";
+    const kind = [skill.type, skill.reuse_level].filter(Boolean).join(" · ");
+    list.append(el("li", { class: skill.source === "typical" ? "skill typical" : "skill" },
+      el("strong", {}, skill.label), source, kind ? el("span", { class: "kind" }, ` ${kind}`) : "", ...evidence));
   }
   const held = $("held");
   held.replaceChildren();
@@ -77,13 +80,23 @@ function renderSkills(role) {
   }
 }
 
+// One claim: "role skill ← credential skill [match]", its evidence quoted, typical skills marked as such.
+function claimItem(m) {
+  const through = m.skill_id === m.credential_skill_id ? m.skill : `${m.skill} ← ${m.credential_skill}`;
+  const typical = m.role_source === "typical" ? ` (typical for ${m.typical_for || "the occupation"})` : "";
+  const where = m.evidence_at ? `${m.evidence_at.field} ${m.evidence_at.start}–${m.evidence_at.end}` : "";
+  return el("li", { class: m.role_source === "typical" ? "claim typical" : "claim", title: where },
+    through, el("span", { class: "match" }, ` ${m.match}`), typical,
+    el("span", { class: "evidence" }, `“${m.evidence}” (${m.context})`));
+}
+
 function renderCredentials(result) {
   const list = $("credentials");
   list.replaceChildren();
   if (!result.recommendations.length) list.append(el("li", {}, "No credential passes the filters."));
   for (const rec of result.recommendations) {
     const matched = el("ul", { class: "matched", "aria-label": "Skills it teaches" },
-      ...rec.matched_skills.map((m) => el("li", {}, `${m.skill} ← ${m.credential_skill}`)));
+      ...rec.matched_skills.map(claimItem));
     const missing = el("ul", { class: "missing", "aria-label": "Skills it leaves out" },
       ...rec.missing_skills.map((m) => el("li", {}, m.skill)));
     const title = rec.url ? el("a", { href: rec.url, rel: "noopener noreferrer" }, rec.title) : rec.title;
