@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -320,7 +320,7 @@ def evaluate_roles(
 
 
 def evaluate_ranking(
-    data: str | Path,
+    data: str | Path | Sequence[str | Path],
     *,
     catalog: str | Path,
     postings: str | Path,
@@ -337,8 +337,9 @@ def evaluate_ranking(
     encoder: str | None = None,
     progress: bool = False,
 ) -> list[Evaluation]:
-    """Postings → ranked credentials against graded pairs, for the engine and the TF-IDF and dense
-    baselines in one run: nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5."""
+    """Postings → ranked credentials against graded pairs, for the engine and the TF-IDF, dense and fusion
+    baselines in one run: nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5, and the engine − fusion
+    nDCG@5 with its paired bootstrap interval (``data``: one pairs file or several, merged in order)."""
     require_extra("eval")
     from .evaluation.ranking import SYSTEMS
     from .evaluation.ranking import evaluate_ranking as run
@@ -352,6 +353,34 @@ def evaluate_ranking(
         model_dir=model_dir, catalog_mapping=catalog_fields, posting_mapping=posting_fields, pairs_by=pairs_by,
         doc_column=doc_column, systems=systems or SYSTEMS, min_grade=min_grade, limit=limit, progress=progress,
     )  # fmt: skip
+
+
+def evaluate_explanations(
+    data: Sequence[str | Path],
+    *,
+    postings: str | Path,
+    posting_mapping: Sequence[str] = (),
+    model_dir: str | Path | None = None,
+    top: int = 3,
+    first: int = 5,
+    pending: str | Path | None = None,
+    progress: bool = False,
+) -> Evaluation:
+    """Claim precision: the engine's claims (top ``top`` credentials × first ``first`` matched skills) on the
+    judged postings, joined with judged claims (``data``: JSON Lines files, later ones winning); ``pending``
+    receives the claims no file judges (JSON Lines), to be judged blind before they are counted."""
+    from .evaluation.explanations import evaluate_explanations as run
+    from .inputs.datasets import WUZZUF
+    from .inputs.tabular import parse_mapping
+
+    fields = parse_mapping(posting_mapping, known_fields=POSTING_FIELDS) if posting_mapping else WUZZUF.fields()
+    model = open_index(model_dir, progress=progress)
+    result, unjudged = run(data, model=model, postings=postings, posting_mapping=fields, top=top, first=first)
+    if pending is not None:
+        with atomic_text_file(pending, example="pending.jsonl") as handle:
+            for claim in unjudged:
+                handle.write(json.dumps(asdict(claim), ensure_ascii=False) + "\n")
+    return result
 
 
 # ---------------------------------------------------------------- serve (recommender/service/)

@@ -91,7 +91,10 @@ def evaluate_titles(
 @evaluate_app.command("ranking")
 @handle_errors
 def evaluate_ranking(
-    data: Data,
+    data: Annotated[
+        list[Path],
+        typer.Option("--data", help="Graded pairs (repeatable: a later file's grade for a pair wins)."),
+    ],
     catalog: Annotated[Path, typer.Option(help="The catalog the pairs name credentials of.")],
     postings: Annotated[Path, typer.Option(help="The postings whose ids the pairs name.")],
     catalog_map: Annotated[
@@ -124,7 +127,7 @@ def evaluate_ranking(
         Path | None, typer.Option(help="ESCO folder: blend the nearest occupations into each role.")
     ] = None,
     system: Annotated[
-        list[str] | None, typer.Option(help="engine, tfidf or dense (repeatable) \\[default: all three].")
+        list[str] | None, typer.Option(help="engine, tfidf, dense or fusion (repeatable) \\[default: all four].")
     ] = None,
     min_grade: Annotated[int, typer.Option("--min-grade", help="Least grade that counts as relevant in P@5.")] = 2,
     limit: Annotated[
@@ -134,8 +137,9 @@ def evaluate_ranking(
     output: EvalFormat = OutputFormat.table,
     verbose: Verbose = False,
 ) -> None:
-    """Postings → ranked credentials against graded pairs: the engine beside TF-IDF and dense baselines
-    (nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5)."""
+    """Postings → ranked credentials against graded pairs: the engine beside TF-IDF, dense and fusion baselines
+    (nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5; the engine − fusion difference with a paired
+    bootstrap 95% interval)."""
     setup_logging(verbose)
     results = api.evaluate_ranking(
         data, catalog=catalog, postings=postings, catalog_mapping=catalog_map or [],
@@ -144,6 +148,59 @@ def evaluate_ranking(
         progress=True,
     )  # fmt: skip
     _print_evaluations(results, output)
+    against = next((r.details["vs_fusion"] for r in results if "vs_fusion" in r.details), None)
+    if against is not None and output is not OutputFormat.json:
+        low, high = against["ci95"]
+        common.stdout.print(
+            f"engine − fusion nDCG@5: {100 * against['ndcg@5']:+.1f} (paired bootstrap 95% interval "
+            f"[{100 * low:+.1f}, {100 * high:+.1f}], {against['samples']} resamples of the postings)"
+        )
+
+
+@evaluate_app.command("explanations")
+@handle_errors
+def evaluate_explanations(
+    data: Annotated[
+        list[Path],
+        typer.Option("--data", help="Judged claims, JSON Lines (repeatable: a later file's judgment of a claim wins)."),
+    ],
+    postings: Annotated[Path, typer.Option(help="The postings whose ids the judged claims name.")],
+    postings_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--postings-map",
+            help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: the Wuzzuf columns].",
+        ),
+    ] = None,
+    model_dir: Annotated[Path | None, typer.Option("--model-dir", "-m", help="The index to explain with.")] = None,
+    top: Annotated[int, typer.Option(help="Credentials per posting whose claims count.")] = 3,
+    first: Annotated[int, typer.Option(help="Claims per credential that count (its first ones).")] = 5,
+    pending: Annotated[
+        Path | None, typer.Option(help="Write the claims no file judges here (JSON Lines), to judge them.")
+    ] = None,
+    output: EvalFormat = OutputFormat.table,
+    verbose: Verbose = False,
+) -> None:
+    """Are the explanations true? The engine's claims (top credentials × first matched skills) on the judged
+    postings: the shares judged taught, required and both, overall and per match type; unjudged claims
+    are counted and can be written out (--pending) to be judged."""
+    setup_logging(verbose)
+    result = api.evaluate_explanations(
+        data, postings=postings, posting_mapping=postings_map or [], model_dir=model_dir, top=top, first=first,
+        pending=pending, progress=True,
+    )  # fmt: skip
+    _print_evaluations([result], output)
+    if output is not OutputFormat.json:
+        details = result.details
+        common.stdout.print(
+            f"{details['claims']} claims: {details['judged']} judged, {details['pending']} not judged"
+            + (f" (written to {pending})" if pending is not None else "")
+        )
+        for kind, figures in details["by_match"].items():
+            common.stdout.print(
+                f"  {kind}: {figures['claims']} claims, both ≥ 1 {100 * figures['both>=1']:.1f}%, "
+                f"both = 2 {100 * figures['both=2']:.1f}%"
+            )
 
 
 @evaluate_app.command("roles")

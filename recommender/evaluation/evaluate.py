@@ -214,24 +214,6 @@ def evaluate_titles(
     return Evaluation("titles", str(data), len(pairs), metrics, details)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def occupation_index(path: PathLike, encoder: Encoder) -> OccupationIndex:
     """ESCO's occupations at ``path``, embedded with ``encoder``."""
     return OccupationIndex().fit(load_occupations(path), encoder)
-
-

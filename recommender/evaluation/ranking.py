@@ -9,7 +9,13 @@ inputs in the same run:
   with the posting's title and text, as ``recommender query`` does;
 - **tfidf**: scikit-learn TF-IDF (English stop words, sublinear tf, min_df 2) of the posting's title and
   text against each credential's title and text, cosine;
-- **dense**: the default encoder's embedding of the whole posting against each whole credential, cosine.
+- **dense**: the default encoder's embedding of the whole posting against each whole credential, cosine;
+- **fusion**: the standard hybrid of the two, each divided by its best candidate's value and summed — the bar
+  a skill-based ranking has to clear (the engine's line then carries its difference from fusion in nDCG@5
+  with a paired bootstrap 95% interval over postings).
+
+Several pairs files may be given (e.g. the shared judgments and newly judged pairs kept beside them): a
+pair graded in a later file takes that grade.
 
 Figures per system (``metrics.graded_*``): nDCG@5 and nDCG@10 with exponential gain, P@5 (grade ≥
 ``min_grade``), the unjudged results in each top 5 / 10 (scored 0), and the condensed nDCG@5 (judged
@@ -46,8 +52,29 @@ PAIR_COLUMNS = (
     ("coursera2024_course_id", "doc_id"),
     ("n_shared_tags", "grade"),
 )
-SYSTEMS = ("engine", "tfidf", "dense")
+SYSTEMS = ("engine", "tfidf", "dense", "fusion")
+BOOTSTRAP_SAMPLES = 2000
 DEPTH = 10  # results scored per posting
+
+
+def read_judgments(paths: PathLike | Sequence[PathLike], *, doc_column: str | None = None) -> dict[str, dict[str, int]]:
+    """``read_graded_pairs`` of each file, merged in order (a later file's grade for a pair wins)."""
+    files = [paths] if isinstance(paths, str | Path) else list(paths)
+    if not files:
+        raise InvalidInputError("give at least one graded pairs file")
+    gold: dict[str, dict[str, int]] = {}
+    for path in files:
+        for query, grades in read_graded_pairs(path, doc_column=doc_column).items():
+            gold.setdefault(query, {}).update(grades)
+    return gold
+
+
+def paired_bootstrap(a: Sequence[float], b: Sequence[float], samples: int = BOOTSTRAP_SAMPLES) -> tuple[float, float]:
+    """The 95% interval of mean(a − b) over ``samples`` resamples of the paired items (seeded: repeatable)."""
+    diff = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    means = diff[rng.integers(0, len(diff), size=(samples, len(diff)))].mean(axis=1)
+    return float(np.quantile(means, 0.025)), float(np.quantile(means, 0.975))
 
 
 def read_graded_pairs(path: PathLike, *, doc_column: str | None = None) -> dict[str, dict[str, int]]:
@@ -141,13 +168,25 @@ def dense_ranker(encoder: Encoder, documents: Sequence[str]) -> Callable[[str], 
     return lambda text: vectors @ encoder.encode([text])[0]
 
 
+def fusion_ranker(
+    tfidf: Callable[[str], np.ndarray], dense: Callable[[str], np.ndarray]
+) -> Callable[[str], np.ndarray]:
+    """The hybrid baseline: TF-IDF and dense cosines, each over its best value for the query, summed."""
+
+    def scaled(values: np.ndarray) -> np.ndarray:
+        best = float(values.max()) if len(values) else 0.0
+        return values / best if best > 0 else np.zeros_like(values)
+
+    return lambda text: scaled(tfidf(text)) + scaled(dense(text))
+
+
 def top_keys(scores: np.ndarray, keys: Sequence[str], depth: int) -> list[str]:
     order = np.lexsort((np.arange(len(scores)), -scores))[:depth]
     return [keys[i] for i in order]
 
 
 def evaluate_ranking(
-    data: PathLike,
+    data: PathLike | Sequence[PathLike],
     *,
     catalog: PathLike,
     postings: PathLike,
@@ -176,7 +215,7 @@ def evaluate_ranking(
     unknown = sorted(set(systems) - set(SYSTEMS))
     if unknown or not systems:
         raise InvalidInputError(f"unknown system(s) {unknown or systems}; choose from {', '.join(SYSTEMS)}")
-    gold = read_graded_pairs(data, doc_column=doc_column)
+    gold = read_judgments(data, doc_column=doc_column)
     loaded = load_catalog(catalog, mapping=COURSERA_2024.fields() if catalog_mapping is None else catalog_mapping)
     keys, key_of = pair_keys(loaded, pairs_by)
     selected: list[tuple[Posting, dict[str, int]]] = []
@@ -202,6 +241,18 @@ def evaluate_ranking(
     documents = [credential_document(c) for c in loaded.credentials]
     text_encoder = resolve_encoder(encoder, cache_dir=cache_dir)
     results = []
+    rankers: dict[str, Callable[[str], np.ndarray]] = {}
+
+    def ranker(name: str) -> Callable[[str], np.ndarray]:
+        if name not in rankers:
+            if name == "fusion":
+                rankers[name] = fusion_ranker(ranker("tfidf"), ranker("dense"))
+            else:
+                rankers[name] = tfidf_ranker(documents) if name == "tfidf" else dense_ranker(text_encoder, documents)
+        return rankers[name]
+
+    judgments = [j for _, j in selected]
+    per_posting: dict[str, list[float]] = {}
     for system in systems:
         if system == "engine":
             engine = model or _engine(loaded, model_dir, taxonomy, occupations, text_encoder, progress)
@@ -212,9 +263,10 @@ def evaluate_ranking(
                 found = engine.recommend(text, title=posting.title or None, k=k).recommendations
                 runs.append([keys[position[r.id]] for r in found if r.id in position])
         else:
-            rank = tfidf_ranker(documents) if system == "tfidf" else dense_ranker(text_encoder, documents)
+            rank = ranker(system)
             runs = [top_keys(rank(text), keys, DEPTH) for text in texts]
-        metrics, counts = _judged_metrics([j for _, j in selected], runs, min_grade)
+        metrics, counts = _judged_metrics(judgments, runs, min_grade)
+        per_posting[system] = [graded_ndcg(j, r, 5) for j, r in zip(judgments, runs, strict=True)]
         details: dict[str, Any] = {
             "system": system,
             **counts,
@@ -231,8 +283,17 @@ def evaluate_ranking(
                 details[name] = str(value) if value is not None else None
         else:
             details["encoder"] = text_encoder.spec if system == "dense" else None
-        results.append(Evaluation("ranking", str(Path(data)), len(selected), {**metrics}, details))
+        results.append(Evaluation("ranking", _names(data), len(selected), {**metrics}, details))
+    if "engine" in per_posting and "fusion" in per_posting:
+        engine = next(r for r in results if r.details["system"] == "engine")
+        low, high = paired_bootstrap(per_posting["engine"], per_posting["fusion"])
+        difference = float(np.mean(per_posting["engine"]) - np.mean(per_posting["fusion"]))
+        engine.details["vs_fusion"] = {"ndcg@5": difference, "ci95": [low, high], "samples": BOOTSTRAP_SAMPLES}
     return results
+
+
+def _names(data: PathLike | Sequence[PathLike]) -> str:
+    return str(Path(data)) if isinstance(data, str | Path) else " + ".join(str(Path(d)) for d in data)
 
 
 def _engine(

@@ -31,8 +31,6 @@ ROLE_DEPTH = 40  # a role profile's length (the engine's max_role_skills): Recal
 PROFILES = ("text", "title", "blend")
 
 
-
-
 # ---------------------------------------------------------------- skills of roles
 @dataclass(frozen=True)
 class RoleItem:
@@ -210,5 +208,3 @@ def evaluate_roles(
         Evaluation("roles", str(data), n, score_roles(prepared, profile, settings), {**details, "profile": profile})
         for profile in profiles
     ]
-
-
