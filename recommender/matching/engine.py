@@ -57,7 +57,7 @@ from .results import (
     RequiredSkill,
 )
 from .role_builder import RoleBuilder, RoleVectors, bounded_text, role_document
-from .scoring import RankingEvidence, combine, precision, specificity
+from .scoring import RankingEvidence, combine, precision, ranking_weights, specificity
 from .settings import Settings
 
 __all__ = ["Recommender", "credential_document"]
@@ -421,7 +421,7 @@ class Recommender:
         every allowed credential)."""
         n = len(self.credentials_)
         settings = self.settings
-        weights = np.array([s.weight for s in vectors.skills], dtype=np.float64)
+        weights = ranking_weights(vectors.skills, settings.transversal_weight)
         credits = self.credits(vectors)
         coverage = coverage_by_credential(credits, weights, n)
         specific = None

@@ -20,11 +20,13 @@ The weights were chosen on the judged Wuzzuf × edX set by cross-validation over
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..skills.results import RoleSkill
 from .coverage import Credits
 
 
@@ -51,6 +53,15 @@ class RankingEvidence:
     dense: np.ndarray  # document cosine for the candidates (zeros elsewhere)
     candidates: np.ndarray  # credentials that pass the filters and have any evidence
     has_skills: bool
+
+
+def ranking_weights(skills: Sequence[RoleSkill], transversal_weight: float) -> np.ndarray:
+    """Each role skill's weight in coverage: its profile weight, times ``transversal_weight`` for a skill ESCO
+    calls transversal (communication, teamwork: asked of every job, they say little about which credential
+    fits this one)."""
+    return np.array(
+        [s.weight * (transversal_weight if s.reuse_level == "transversal" else 1.0) for s in skills], dtype=np.float64
+    )
 
 
 def specificity(profile: sp.csc_matrix) -> np.ndarray:

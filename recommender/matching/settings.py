@@ -27,8 +27,9 @@ class Settings:
     # The relevance score (scoring.py): weights of skill coverage, TF-IDF and document cosine; chosen on
     # the judged Wuzzuf × edX set by cross-validation over postings (scripts/relevance_levers.py).
     coverage_weight: float = 0.25
-    lexical_weight: float = 0.25
-    dense_weight: float = 0.75
+    lexical_weight: float = 0.5
+    dense_weight: float = 0.5
+    transversal_weight: float = 0.5  # a transversal role skill's share of its weight in coverage (ESCO reuse level)
     specificity: bool = False  # weigh each credit by the IDF of the credential skill that gives it (measured, off)
     precision_power: float = 1.0  # coverage × precision ** p: broad, shallow profiles count less
     uncovered: float = 0.75  # a credential that covers none of the role's skills keeps this share of its score

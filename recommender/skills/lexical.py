@@ -67,7 +67,10 @@ class FormMatcher:
 
     One-word aliases far from their label ("data" → statistics) are not forms; but an alias spelled as
     a name — with a capital letter, "Spark" for Apache Spark, "OCaml" — is a *name*: ``mentions``
-    finds it where the text spells it the same way ("builds Spark pipelines", not "from scratch").
+    finds it where the text spells it the same way ("builds Spark pipelines", not "from scratch"), and
+    reads a name that is one skill's label and another's alias as the labelled skill. ``find`` — the
+    exact-match evidence of the skill ranker, whose figures are measured on TECH/HOUSE — reads the forms
+    as it always has (no label precedence, "scratch" still a form).
     """
 
     def __init__(
@@ -78,6 +81,7 @@ class FormMatcher:
         labels: set[str] = set()
         label_owners: dict[str, set[int]] = {}
         name_owners: dict[str, set[int]] = {}
+        plain_owners: dict[str, set[int]] = {}  # what ``find`` matches: every form, no label precedence
         common = _common_words(vocabulary)
         for position, skill in enumerate(vocabulary.skills):
             label_words = TOKEN.findall(skill.label.casefold())
@@ -96,10 +100,14 @@ class FormMatcher:
                 far = rank and len(words) == 1 and words[:1] != label_words[:1] and not _SYMBOL.search(key)
                 if len(words) == 1 and is_name and (far or words[0] in common):
                     name_owners.setdefault(original, set()).add(position)
+                    if not far:
+                        plain_owners.setdefault(key, set()).add(position)  # ``find`` still reads it as a form
+                        shape[key] = (_token_key(words[0]), 1)
                     continue
                 if far:
                     continue
                 owners.setdefault(key, set()).add(position)
+                plain_owners.setdefault(key, set()).add(position)
                 shape[key] = (_token_key(words[0]), len(words))
                 if not rank:
                     labels.add(key)
@@ -111,13 +119,22 @@ class FormMatcher:
         for key, skills in label_owners.items():
             if len(skills) == 1:
                 owners[key] = skills
-        self.forms = {
-            key: next(iter(skills))
-            for key, skills in owners.items()
-            if len(skills) == 1
-            and key not in stopped
-            and (allowed is None or " " in key or key in allowed or _SYMBOL.search(key))
-        }
+
+        def unambiguous(table: dict[str, set[int]]) -> dict[str, int]:
+            return {
+                key: next(iter(skills))
+                for key, skills in table.items()
+                if len(skills) == 1
+                and key not in stopped
+                and (allowed is None or " " in key or key in allowed or _SYMBOL.search(key))
+            }
+
+        self.forms = unambiguous(owners)
+        # ``find`` (the skill ranker's exact-match evidence, measured on TECH/HOUSE) keeps reading every form
+        # as before: the differences from ``forms`` are kept apart.
+        plain = unambiguous(plain_owners)
+        self.find_only = {key: skill for key, skill in plain.items() if self.forms.get(key) != skill}
+        self.find_never = sorted(key for key in self.forms if key not in plain)
         self.labels = {key for key in self.forms if key in labels}
         # Names: unambiguous, and not also an ordinary form of another skill.
         self.names = {
@@ -129,7 +146,7 @@ class FormMatcher:
         self.ordinary_names = sorted(name for name in self.names if name.casefold() in common)
         # Per first word, the most words a form starting with it has: most words start none.
         self._longest: dict[str, int] = {}
-        for key in self.forms:
+        for key in (*self.forms, *self.find_only):
             first, length = shape[key]
             self._longest[first] = max(self._longest.get(first, 0), length)
 
@@ -141,6 +158,8 @@ class FormMatcher:
             "labels": sorted(self.labels),
             "names": self.names,
             "ordinary_names": self.ordinary_names,
+            "find_only": self.find_only,
+            "find_never": self.find_never,
         }
 
     @classmethod
@@ -150,7 +169,18 @@ class FormMatcher:
         matcher.forms, matcher._longest = dict(tables["forms"]), dict(tables["longest"])
         matcher.labels, matcher.names = set(tables.get("labels", ())), dict(tables.get("names", {}))
         matcher.ordinary_names = list(tables.get("ordinary_names", ()))
+        matcher.find_only = dict(tables.get("find_only", {}))
+        matcher.find_never = list(tables.get("find_never", ()))
         return matcher
+
+    @functools.cached_property
+    def _find_never(self) -> frozenset[str]:
+        return frozenset(self.find_never)
+
+    def _find_form(self, key: str) -> int | None:
+        if key in self.find_only:
+            return self.find_only[key]
+        return None if key in self._find_never else self.forms.get(key)
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """``(skill, matched form)`` for each form in ``text``, left to right, longest first, no overlaps."""
@@ -160,7 +190,7 @@ class FormMatcher:
         while i < len(keys):
             for n in range(min(self._longest.get(keys[i], 0), len(keys) - i), 0, -1):
                 key = " ".join(keys[i : i + n])
-                skill = self.forms.get(key)
+                skill = self._find_form(key)
                 if skill is not None:
                     found.append((skill, key))
                     i += n

@@ -52,3 +52,13 @@ def test_saved_tables_find_the_same() -> None:
     again = FormMatcher.from_tables(matcher.tables())
     text = "Spark, SQL and project management; Swift too."
     assert again.mentions(text) == matcher.mentions(text)
+
+
+def test_find_reads_every_form_as_the_skill_ranker_always_has() -> None:
+    matcher = FormMatcher(VOCABULARY)
+    # No label precedence and ordinary-word names still forms for ``find`` (its figures are measured on
+    # TECH/HOUSE); ``mentions`` reads them the new way.
+    assert [VOCABULARY.skills[s].id for s, _ in matcher.find("Build an app from scratch.")] == ["s:scratch"]
+    assert matcher.find("Introduction to Project Management") == []  # two skills own "project management"
+    again = FormMatcher.from_tables(matcher.tables())
+    assert again.find("from scratch, in Swift") == matcher.find("from scratch, in Swift")
