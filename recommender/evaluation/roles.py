@@ -18,10 +18,11 @@ from ..encoders.base import Encoder, encode_grouped, normalize_rows
 from ..errors import InvalidInputError
 from ..inputs.tabular import PathLike
 from ..inputs.taxonomy import Vocabulary
+from ..matching.settings import Settings
 from ..skills.extractor import SkillExtractor
 from ..skills.occupations import OccupationIndex
 from ..skills.roles import BlendSettings, RoleBlender
-from ..skills.segment import split_segments
+from ..skills.statements import find_stated_skills, stated_text
 from .evaluate import Evaluation, as_vocabulary, occupation_index, resolve_encoder
 from .metrics import mean_average_precision, recall_at_k
 
@@ -94,7 +95,12 @@ def prepare_roles(
     """Extract each role text's skills (as the engine does) and embed its title and text."""
     started = time.perf_counter()
     extractor = SkillExtractor().fit(vocabulary, encoder, reference=False)  # numpy index: fast per query
-    segments = [split_segments(item.text) for item in items]
+    # The skills each text states, as the engine finds them (duty and requirement sentences, exact mentions,
+    # meaning-matched skills sense-checked against their descriptions: skills/statements.py).
+    cuts = [stated_text(item.text) for item in items]
+    segments = [cut.segments for cut in cuts]
+    descriptions = normalize_rows(encoder.encode([skill.description or skill.label for skill in vocabulary.skills]))
+    sense_floor = Settings().stated_sense
     unique = list(dict.fromkeys(segment for group in segments for segment in group))
     for start in range(0, len(unique), 2048):  # in chunks, so a cached encoder keeps what it has done
         encoder.encode(unique[start : start + 2048])
@@ -102,8 +108,10 @@ def prepare_roles(
     title_vectors = encoder.encode([item.title or "" for item in items])
     positions = vocabulary.index_of()
     text_scores, documents = [], []
-    for segs, vectors in zip(segments, embedded, strict=True):
-        matches = extractor.aggregate(segs, extractor.match_embeddings(vectors, segs)) if segs else []
+    for cut, vectors in zip(cuts, embedded, strict=True):
+        matches = (
+            find_stated_skills(extractor, cut, vectors, descriptions, sense_floor=sense_floor) if cut.segments else []
+        )
         text_scores.append({positions[m.id]: m.score for m in matches})
         documents.append(normalize_rows(vectors.mean(axis=0, keepdims=True))[0] if len(vectors) else None)
     titles = [v if item.title else None for item, v in zip(items, title_vectors, strict=True)]
@@ -130,7 +138,7 @@ def prepare_roles(
 
 
 def role_rankings(prepared: PreparedRoles, profile: str, settings: BlendSettings | None = None) -> list[list[str]]:
-    """Each role's skill ids, best first, for a profile: ``text`` (the skills its sentences name),
+    """Each role's skill ids, best first, for a profile: ``text`` (the skills the text states),
     ``title`` (the essential skills of the nearest occupation by title) or ``blend`` (both)."""
     if profile not in PROFILES:
         raise InvalidInputError(f"unknown role profile {profile!r}; use one of {', '.join(PROFILES)}")

@@ -58,7 +58,7 @@ def test_engine_and_baselines_in_one_run(judged_files: tuple[Path, Path, Path], 
         encoder="hash", cache_dir=tmp_path / "cache",
     )  # fmt: skip
     by_system = {r.details["system"]: r for r in results}
-    assert set(by_system) == {"engine", "tfidf", "dense"}
+    assert set(by_system) == {"engine", "tfidf", "dense", "fusion"}
     for result in results:
         assert result.n == 2
         assert set(result.metrics) == {"ndcg@5", "ndcg@10", "p@5", "condensed_ndcg@5"}
@@ -69,6 +69,28 @@ def test_engine_and_baselines_in_one_run(judged_files: tuple[Path, Path, Path], 
     # the engine puts the grade-3 course (the one that names the posting's skills) first, then the other
     # judged one: its judged-only list is the ideal one
     assert by_system["engine"].metrics["condensed_ndcg@5"] == pytest.approx(1.0)
+    # The engine's line carries its difference from fusion, with the paired bootstrap interval around it.
+    against = by_system["engine"].details["vs_fusion"]
+    engine, fusion = by_system["engine"].metrics["ndcg@5"], by_system["fusion"].metrics["ndcg@5"]
+    assert against["ndcg@5"] == pytest.approx(engine - fusion)
+    assert against["ci95"][0] <= against["ndcg@5"] <= against["ci95"][1]
+
+
+def test_paired_bootstrap_by_hand() -> None:
+    from recommender.evaluation.ranking import paired_bootstrap
+
+    assert paired_bootstrap([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]) == (pytest.approx(0.25), pytest.approx(0.25))
+    low, high = paired_bootstrap([1.0, 0.0], [0.0, 0.0])  # differences 1 and 0: means 0, 0.5 or 1
+    assert 0.0 <= low <= 0.5 <= high <= 1.0
+
+
+def test_several_pairs_files_merge_a_later_grade_winning(tmp_path: Path) -> None:
+    from recommender.evaluation.ranking import read_judgments
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("query_id,doc_id,grade\n1,0,3\n1,1,0\n", encoding="utf-8")
+    second.write_text("query_id,doc_id,grade\n1,1,2\n2,5,1\n", encoding="utf-8")
+    assert read_judgments([first, second]) == {"1": {"0": 3, "1": 2}, "2": {"5": 1}}
 
 
 def test_pairs_by_id_and_the_cli_table(judged_files: tuple[Path, Path, Path], tmp_path: Path,
