@@ -32,30 +32,19 @@ from ..skills.occupations import Occupation, OccupationIndex
 from ..skills.results import Role, SkillMatch
 from ..skills.roles import BlendSettings, RoleBlender
 from ..skills.statements import StatedText, stated_text
-from .claims import CLAIM_ORDER, MATCH_TYPES, check, match_types
+from .claims import check, match_types
 from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
 from .documents import LexicalIndex
+from .explain import profile_entries, recommendation, required_skills
 from .filters import CredentialFacts, Filters
 from .profiles import (
-    CONTEXTS,
-    FIELDS,
-    MENTIONS,
-    SOURCES,
     Profiles,
     build_profiles,
     credential_text,
     local_skill_id,
     local_skills,
 )
-from .results import (
-    EvidenceSpan,
-    MatchedSkill,
-    MissingSkill,
-    ProfileSkill,
-    QueryResult,
-    Recommendation,
-    RequiredSkill,
-)
+from .results import ProfileSkill, QueryResult, Recommendation, RequiredSkill
 from .role_builder import RoleBuilder, RoleVectors, bounded_text, role_document
 from .scoring import RankingEvidence, combine, precision, ranking_weights, specificity
 from .settings import Settings
@@ -273,29 +262,7 @@ class Recommender:
         position = self.position(credential_id)
         if position is None:
             raise InvalidInputError(f"no credential with id {credential_id!r} in the index; check the id")
-        profiles, skills = self.profiles_, self.vocabulary_.skills
-        start, end = int(profiles.matrix.indptr[position]), int(profiles.matrix.indptr[position + 1])
-        entries = []
-        for e in range(start, end):
-            skill = skills[int(profiles.matrix.indices[e])]
-            where, begin, finish = (int(x) for x in profiles.span[e])
-            entries.append(
-                ProfileSkill(
-                    skill_id=skill.id,
-                    label=skill.label,
-                    weight=float(profiles.matrix.data[e]),
-                    similarity=float(profiles.similarity[e]),
-                    source=SOURCES[int(profiles.source[e])],
-                    evidence=profiles.strings[int(profiles.evidence[e])],
-                    description=skill.description,
-                    mention=MENTIONS[int(profiles.mention[e])],
-                    context=CONTEXTS[int(profiles.context[e])],
-                    evidence_at=EvidenceSpan(FIELDS[where], begin, finish),
-                    type=skill.type,
-                    reuse_level=skill.reuse_level,
-                )
-            )
-        return tuple(sorted(entries, key=lambda entry: (-entry.weight, entry.label)))
+        return profile_entries(self.profiles_, self.vocabulary_, position)
 
     # ------------------------------------------------------------------ skills of a text
     def skills(self, text: str, *, min_score: float | None = None) -> list[SkillMatch]:
@@ -501,71 +468,11 @@ class Recommender:
         *,
         lexical: float = 0.0,
     ) -> Recommendation:
-        credential = self.credentials_[c]
-        profiles, skills = self.profiles_, self.vocabulary_.skills
-        matched: list[MatchedSkill] = []
-        covered: set[int] = set()
-        for i in np.flatnonzero(credits.credential == c):
-            role_skill = vectors.skills[credits.role[i]]
-            skill = skills[int(credits.skill[i])]
-            entry = int(credits.entry[i])
-            covered.add(int(credits.role[i]))
-            where, begin, finish = (int(x) for x in profiles.span[entry])
-            matched.append(
-                MatchedSkill(
-                    skill=role_skill.label,
-                    skill_id=role_skill.id,
-                    weight=role_skill.weight,
-                    credential_skill=skill.label,
-                    credential_skill_id=skill.id,
-                    similarity=float(credits.similarity[i]),
-                    source=SOURCES[int(profiles.source[entry])],
-                    evidence=profiles.strings[int(profiles.evidence[entry])],
-                    match=MATCH_TYPES[int(credits.type[i])],
-                    credit=float(credits.credit[i]),
-                    confidence=float(credits.sense[i] + credits.focus[i]),
-                    evidence_at=EvidenceSpan(FIELDS[where], begin, finish),
-                    context=CONTEXTS[int(profiles.context[entry])],
-                    role_source=role_skill.source,
-                    typical_for=role_skill.typical_for,
-                    type=role_skill.type,
-                    reuse_level=role_skill.reuse_level,
-                )
-            )
-        # The surest claims first: what the posting states, then the same skill or a narrower one, then by credit.
-        matched.sort(key=lambda m: (m.role_source == "typical", CLAIM_ORDER[m.match], -m.weight * m.credit, m.skill))
-        missing = tuple(MissingSkill.of(s) for i, s in enumerate(vectors.skills) if i not in covered)
-        return Recommendation(
-            rank=rank,
-            id=credential.id,
-            title=credential.title,
-            score=score,
-            coverage=coverage,
-            document_similarity=similarity,
-            lexical_match=lexical,
-            provider=credential.provider,
-            hours=credential.hours,
-            cost=credential.cost,
-            currency=credential.currency,
-            level=credential.level,
-            language=credential.language,
-            url=credential.url,
-            matched_skills=tuple(matched),
-            missing_skills=missing,
-            requires=self.requires(c),
-        )
+        return recommendation(
+            self.credentials_[c], c, vectors, credits, self.profiles_, self.vocabulary_,
+            rank=rank, score=score, coverage=coverage, similarity=similarity, lexical=lexical,
+        )  # fmt: skip
 
     def requires(self, position: int) -> tuple[RequiredSkill, ...]:
         """The skills credential ``position``'s prerequisite sentences name (what a learner should bring)."""
-        requires, skills = self.profiles_.requires, self.vocabulary_.skills
-        start, end = int(requires.indptr[position]), int(requires.indptr[position + 1])
-        return tuple(
-            RequiredSkill(
-                skills[int(skill)].id,
-                skills[int(skill)].label,
-                self.profiles_.strings[int(evidence) - 1],
-                skills[int(skill)].type,
-                skills[int(skill)].reuse_level,
-            )
-            for skill, evidence in zip(requires.indices[start:end], requires.data[start:end], strict=True)
-        )
+        return required_skills(self.profiles_, self.vocabulary_, position)
