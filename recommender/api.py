@@ -17,14 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .defaults import default_model_dir
 from .extras import require_extra
 from .inputs.postings import POSTING_FIELDS
 from .matching.engine import Recommender
 from .matching.filters import Filters
 from .store.artifacts import atomic_text_file
 from .store.build import IndexOptions, IndexSummary, build_index
-from .store.live import open_index
+from .store.live import locate_index, open_index
 
 if TYPE_CHECKING:
     from .evaluation.evaluate import Evaluation
@@ -158,7 +157,7 @@ def score_folder(
         mapping=parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None, delimiter=delimiter,
         encoding=encoding,
     )  # fmt: skip
-    index_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    index_dir = locate_index(model_dir)
     if workers is None and scheduler is None:
         return score_to_folder(
             inputs, out, model_dir=index_dir, options=options, resume=resume, overwrite=overwrite,
@@ -373,7 +372,7 @@ def serve(
     from .service.server import check_options
 
     check_options(port=port, workers=workers)
-    path = Path(model_dir) if model_dir is not None else default_model_dir()
+    path = locate_index(model_dir, progress=progress)
     model = open_index(path, progress=progress)
     config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars)
     if on_start is not None:
