@@ -51,9 +51,10 @@ def _new_display() -> Any:
 def stage(label: str, total: int | None = None, *, show: bool = True) -> Iterator[Callable[..., None]]:
     """A labelled step on stderr: a bar when ``total`` is known, a spinner otherwise.
 
-    Yields ``advance(n=1, *, total=None, extra=None)``: ``total`` sets or changes the size once known,
-    ``extra`` a short text shown after the count (a loss, a rate). Draws nothing when ``show`` is
-    false or stderr is not a terminal; a stage inside another adds a line to its display.
+    Yields ``advance(n=1, *, total=None, extra=None, completed=None)``: ``total`` sets or changes the
+    size once known, ``extra`` a short text shown after the count (a loss, a rate), ``completed`` the
+    count itself. Draws nothing when ``show`` is false or stderr is not a terminal; a stage inside
+    another adds a line to its display.
     """
     if not (show and terminal()):
         yield _nothing
@@ -66,8 +67,10 @@ def stage(label: str, total: int | None = None, *, show: bool = True) -> Iterato
     token = _display.set(display)
     task = display.add_task(label, total=total, extra="")
 
-    def advance(n: int = 1, *, total: int | None = None, extra: str | None = None) -> None:
-        changes: dict[str, Any] = {"advance": n}
+    def advance(
+        n: int = 1, *, total: int | None = None, extra: str | None = None, completed: int | None = None
+    ) -> None:
+        changes: dict[str, Any] = {"advance": n} if completed is None else {"completed": completed}
         if total is not None:
             changes["total"] = total
         if extra is not None:
@@ -87,7 +90,7 @@ def stage(label: str, total: int | None = None, *, show: bool = True) -> Iterato
             display.stop()
 
 
-def _nothing(n: int = 1, *, total: int | None = None, extra: str | None = None) -> None:
+def _nothing(*args: Any, **kwargs: Any) -> None:
     """``advance`` when nothing is drawn."""
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "columns",
     "parse_mapping",
     "peek_columns",
+    "read_rates",
     "read_records",
     "resolve_mapping",
 ]
@@ -412,3 +413,34 @@ def apply_mapping(
         if field not in out:
             out[field] = _get(values, field)
     return out
+
+
+def read_rates(path: PathLike) -> dict[str, float]:
+    """Exchange rates from a JSON object ``{"USD": 1, "EUR": 0.92}`` or a CSV ``currency,rate`` file."""
+    p = _check_path(path, "rates")
+    text = p.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if value is None:
+        rows = [row for row in csv.reader(text.splitlines()) if row and row[0].strip()]
+        if rows and not _is_number(rows[0][-1]):
+            rows = rows[1:]  # a header
+        value = {row[0]: row[1] for row in rows if len(row) >= 2}
+    if not isinstance(value, dict) or not value:
+        raise InvalidInputError(f'{p}: give rates as a JSON object {{"EUR": 0.92, ...}} or CSV lines currency,rate')
+    rates: dict[str, float] = {}
+    for code, rate in value.items():
+        if not _is_number(rate):
+            raise InvalidInputError(f"{p}: the rate of {code} is {rate!r}, not a number")
+        rates[str(code).strip().upper()] = float(rate)
+    return rates
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True

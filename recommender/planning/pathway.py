@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InvalidInputError
-from ..matching.filters import Filters
+from ..matching.filters import Filters, costs_in
 from ..matching.results import MissingSkill
 from ..skills.results import Role
 from .results import Budget, CoveredSkill, PlanResult, PlanStep, PlanTotals, SolverInfo
@@ -228,6 +228,8 @@ def prepare_plan(
     credit = table["credit"]
     language = None if language is not None and language.strip().lower() == "any" else language
     known, filter_notes = Filters(None, None, level, language).mask(model.facts_)
+    if budget.max_cost is not None:  # a plan adds costs: they must be in one currency
+        costs_in(model.facts_, fix="a plan adds its credentials' costs, so leave out --max-cost for this catalog")
     allowed = known.copy()
     for limit, values, name in ((budget.max_hours, model.facts_.hours, "hours"),
                                 (budget.max_cost, model.facts_.cost, "cost")):  # fmt: skip
