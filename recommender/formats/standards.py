@@ -148,7 +148,7 @@ def load_standard_catalog(
     if mapping:
         raise InvalidInputError(
             f"{p} is a {NAMES[standard]} document: its fields are read from the standard, so --map does not "
-            "apply; drop --map (or pass --format json to read it as plain rows)"
+            "apply; drop --map (or pass --input-format json to read it as plain rows)"
         )
     reading = _READERS[standard](items, language)
     skipped = problems + reading.skipped
@@ -157,7 +157,7 @@ def load_standard_catalog(
         reasons = "; ".join(s.reason for s in skipped[:3]) or "it holds no records"
         found = detect_standard(items)
         hint = (
-            f"it looks like {NAMES[found]}: pass --format {found}"
+            f"it looks like {NAMES[found]}: pass --input-format {found}"
             if found not in (None, standard)
             else f"check that it is a {NAMES[standard]} document"
         )

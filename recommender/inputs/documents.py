@@ -19,23 +19,11 @@ from pathlib import Path
 from ..errors import InvalidInputError
 from ..extras import import_extra
 from .jobposting import looks_like_html, postings_in_html, postings_in_jsonld
+from .tabular import binary_kind
 
 __all__ = ["KINDS", "RoleText", "binary_kind", "decode_text", "document_kind", "read_bytes", "read_cv", "read_role"]
 
 KINDS = ("text", "pdf", "docx", "html", "json")
-# First bytes of binary files people pass by mistake, and what they are.
-_MAGIC = {
-    b"%PDF": "a PDF",
-    b"PK\x03\x04": "a ZIP archive (or an Office document)",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive",
-    b"\xd0\xcf\x11\xe0": "an old Office document (.doc/.xls)",
-    b"PAR1": "a Parquet file",
-    b"\x7fELF": "a program",
-    b"SQLite format 3": "an SQLite database",
-}
 _SNIFF = 8192
 
 
@@ -59,17 +47,6 @@ def read_bytes(path: str | Path, what: str) -> bytes:
     if not data.strip():
         raise InvalidInputError(f"{what} file {p} is empty")
     return data
-
-
-def binary_kind(data: bytes) -> str | None:
-    """What a binary file is (``"a PNG image"``, ``"binary data"``), or None for text."""
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            return kind
-    head = data[:_SNIFF]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NULs: not binary
-        return "binary data"
-    return None
 
 
 def decode_text(data: bytes, name: str, what: str) -> str:

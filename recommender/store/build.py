@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,7 +148,7 @@ def _build_locked(
             vocabulary = load_taxonomy(options.taxonomy)
     encoder = options.encoder if options.encoder is not None else default_encoder_for(vocabulary)
     settings = options.settings if options.settings is not None else calibrated_settings(Settings(), encoder)
-    text_encoder = _text_encoder(encoder, options, _stage_names(loaded, vocabulary))
+    text_encoder = _text_encoder(encoder, options, lambda: _stage_names(loaded, vocabulary))
     credentials = len(loaded.credentials)
     with stage(f"profiling {credentials:,} credentials", show=progress), naming("catalog segments"):
         model = Recommender(text_encoder, settings).fit(loaded, vocabulary, progress=progress)
@@ -164,7 +164,7 @@ def _build_locked(
     return IndexSummary(str(model_dir), version.name, counts, loaded.report.summary(), time.perf_counter() - started)
 
 
-def _text_encoder(spec: str | None, options: IndexOptions, names: dict[str, set[str]]) -> Any:
+def _text_encoder(spec: str | None, options: IndexOptions, names: Callable[[], dict[str, set[str]]]) -> Any:
     """The encoder ``spec`` names (None: the default), over ``options.jobs`` workers, behind the embedding
     cache; ``names`` label its progress (``NamingEncoder``)."""
     from ..encoders.base import NamingEncoder
@@ -175,7 +175,7 @@ def _text_encoder(spec: str | None, options: IndexOptions, names: dict[str, set[
     encoder: Any = load_encoder(spec)
     if options.jobs != 1:
         encoder = ParallelEncoder(encoder, options.jobs)
-    encoder = NamingEncoder(encoder, names)
+    encoder = NamingEncoder(encoder, names())
     if options.use_cache:
         encoder = CachedEncoder(encoder, options.cache_dir)
     return encoder
@@ -187,11 +187,12 @@ def _stage_names(loaded: Catalog, vocabulary: Vocabulary | None) -> dict[str, se
     from ..inputs.taxonomy import vocabulary_from_catalog
     from ..matching.engine import credential_document
 
-    base = vocabulary if vocabulary is not None else vocabulary_from_catalog(loaded)
-    return {
-        "skill names": set(base.surface_forms()[0]),
-        "credential documents": {credential_document(c) for c in loaded.credentials},
-    }
+    names = {"credential documents": {credential_document(c) for c in loaded.credentials}}
+    try:
+        base = vocabulary if vocabulary is not None else vocabulary_from_catalog(loaded)
+    except InvalidInputError:
+        return names  # fitting says what is wrong with the catalog
+    return {"skill names": set(base.surface_forms()[0]), **names}
 
 
 def _input_record(
