@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import InvalidInputError
 from .fields import parse_text, truncate_text
-from .jobposting import looks_like_jsonld_posting, posting_from_node, read_job_postings
+from .jobposting import looks_like_jsonld_posting, posting_from_node, postings_in_jsonld, read_job_postings
 from .tabular import PathLike, Record, apply_mapping, peek_columns, read_records, resolve_mapping
 
 __all__ = ["POSTING_FIELDS", "Posting", "PostingError", "iter_postings", "postings_from_records"]
@@ -145,21 +145,27 @@ def _jobposting_documents(path: Path, file_format: str | None) -> Iterator[tuple
             )
         return _nodes_of_files(files)
     if file_format == "jobposting" or path.suffix.lower() in (".jsonld", ".html", ".htm"):
-        return _nodes_of_files([path])
+        return enumerate(read_job_postings(path), start=1)  # read now: a bad file fails before anything is yielded
     if path.suffix.lower() == ".json" and path.is_file():
         try:
             data = json.loads(path.read_bytes().decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError, RecursionError):
             return None  # the row reader says what is wrong
         if looks_like_jsonld_posting(data):
-            return _nodes_of_files([path])
+            return enumerate(postings_in_jsonld(data), start=1)
     return None
 
 
 def _nodes_of_files(files: list[Path]) -> Iterator[tuple[int, Any]]:
+    """The postings of each file of a folder in turn; a file without any is logged and passed."""
     position = 0
     for file in files:
-        for posting in read_job_postings(file):
+        try:
+            postings = read_job_postings(file)
+        except InvalidInputError as exc:
+            logger.warning("skipped %s", exc)
+            continue
+        for posting in postings:
             position += 1
             yield position, posting
 
