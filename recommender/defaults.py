@@ -39,6 +39,8 @@ ENVIRONMENT: dict[str, str] = {
     "RECOMMENDER_SKIP_DEFAULT_INDEX": "'1' when building the package: ship no default index (the first query then "
     "builds it into <user data>/default, which needs the embed extra).",
     "NO_COLOR": "Tables and messages without colour (rich's convention).",
+    "RECOMMENDER_SERVE_MODEL_DIR": "Internal: how `serve --workers N` hands its settings to the worker processes "
+    "(with RECOMMENDER_SERVE_MAX_BODY and RECOMMENDER_SERVE_MAX_TEXT); not for users to set.",
 }
 
 

@@ -22,7 +22,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "static": ("model2vec",),
     "distill": ("model2vec", "skeletoken"),
     "train": ("torch", "sentence_transformers", "transformers"),
-    "serve": ("fastapi", "uvicorn", "pydantic", "anyio"),
+    "serve": ("fastapi", "uvicorn", "pydantic", "anyio", "python_multipart"),
     "scale": ("dask", "distributed", "pyarrow", "pandas"),
     "eval": ("ir_measures", "sklearn"),
     "files": ("extruct", "pypdf", "docx"),

@@ -20,7 +20,7 @@ from ..matching.engine import Recommender
 from ..store.live import locate_index, open_index
 from ..version import __version__
 from .problems import PROBLEM_TYPE, RequestPlumbing, install_error_handlers
-from .routes import install_routes
+from .routes import UPLOADS, install_routes
 from .state import Service, ServiceConfig
 from .swap import LiveIndex
 
@@ -54,7 +54,10 @@ def create_app(
     app.state.service = Service(live, config)
     install_error_handlers(app)
     install_routes(app)
-    app.add_middleware(RequestPlumbing, max_body=config.max_body, unlimited=("/v1/score",), log=access_log)
+    app.add_middleware(
+        RequestPlumbing, max_body=config.max_body, unlimited=("/v1/score",), uploads=UPLOADS,
+        max_upload=config.max_upload, log=access_log,
+    )  # fmt: skip
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

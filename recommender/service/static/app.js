@@ -82,8 +82,12 @@ function renderCredentials(result) {
   list.replaceChildren();
   if (!result.recommendations.length) list.append(el("li", {}, "No credential passes the filters."));
   for (const rec of result.recommendations) {
+    // A skill taught through a related one, or found only in the text, counts in part (coverage under 100%).
+    const partly = (m) => m.similarity < 0.995 || m.source === "text";
     const matched = el("ul", { class: "matched", "aria-label": "Skills it teaches" },
-      ...rec.matched_skills.map((m) => el("li", {}, `${m.skill} ← ${m.credential_skill}`)));
+      ...rec.matched_skills.map((m) => el("li", partly(m) ? { title: "counts in part" } : {},
+        m.skill_id === m.credential_skill_id ? m.skill : `${m.skill} ← ${m.credential_skill}`,
+        partly(m) ? " (partly)" : "")));
     const missing = el("ul", { class: "missing", "aria-label": "Skills it leaves out" },
       ...rec.missing_skills.map((m) => el("li", {}, m.skill)));
     const title = rec.url ? el("a", { href: rec.url, rel: "noopener noreferrer" }, rec.title) : rec.title;
@@ -91,9 +95,15 @@ function renderCredentials(result) {
       el("strong", {}, title),
       el("div", { class: "facts" },
         `${rec.provider || "unknown provider"} · ${hours(rec.hours)} · ${money(rec.cost, rec.currency)}`
-        + ` · ${rec.level || "any level"} · score ${rec.score.toFixed(2)} · coverage ${Math.round(rec.coverage * 100)}%`),
+        + ` · ${rec.level || "any level"} · score ${rec.score.toFixed(2)}${result.score_max ? ` of ${result.score_max}` : ""}`
+        + ` · coverage ${Math.round(rec.coverage * 100)}%`),
       rec.matched_skills.length ? matched : el("p", { class: "facts" }, "Teaches none of the role's skills directly."),
       rec.missing_skills.length ? missing : null));
+  }
+  if (result.recommendations.length) {
+    list.append(el("li", { class: "facts legend" }, "Score: higher is better; skill coverage, text match and meaning, "
+      + "each relative to the best credential for this role, so compare scores within one answer. Coverage: the share "
+      + "of the role's skills (by weight) a credential teaches; a skill marked (partly) counts in part."));
   }
   for (const note of result.notes || []) list.append(el("li", { class: "facts" }, note));
 }
