@@ -382,6 +382,7 @@ def serve(
     workers: int = 1,
     max_body: int = 1_000_000,
     max_text_chars: int = 20_000,
+    max_upload: int = 10_000_000,
     progress: bool = False,
     on_start: Callable[[], None] | None = None,
 ) -> None:
@@ -398,7 +399,7 @@ def serve(
     check_options(port=port, workers=workers)
     path = locate_index(model_dir, progress=progress)
     model = open_index(path, progress=progress)
-    config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars)
+    config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars, max_upload=max_upload)
     if on_start is not None:
         on_start()
     run_server(path, host=host, port=port, workers=workers, config=config, model=model if workers == 1 else None)

@@ -40,7 +40,7 @@ ENVIRONMENT: dict[str, str] = {
     "builds it into <user data>/default, which needs the embed extra).",
     "NO_COLOR": "Tables and messages without colour (rich's convention).",
     "RECOMMENDER_SERVE_MODEL_DIR": "Internal: how `serve --workers N` hands its settings to the worker processes "
-    "(with RECOMMENDER_SERVE_MAX_BODY and RECOMMENDER_SERVE_MAX_TEXT); not for users to set.",
+    "(with RECOMMENDER_SERVE_MAX_BODY, _MAX_TEXT and _MAX_UPLOAD); not for users to set.",
 }
 
 

@@ -24,6 +24,9 @@ def serve(
     max_text: Annotated[
         int, typer.Option("--max-text", help="Texts longer than this many characters are cut, with a warning.")
     ] = 20_000,
+    max_upload: Annotated[
+        int, typer.Option("--max-upload", help="Largest upload in bytes (/v1/recommend/files: a posting and a CV).")
+    ] = 10_000_000,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -36,5 +39,6 @@ def serve(
     setup_logging(verbose, quiet)
     api.serve(
         model_dir, host=host, port=port, workers=workers, max_body=max_body, max_text_chars=max_text,
-        progress=not quiet, on_start=lambda: note(f"serving on http://{host}:{port}/ (Ctrl-C stops)", quiet),
+        max_upload=max_upload, progress=not quiet,
+        on_start=lambda: note(f"serving on http://{host}:{port}/ (Ctrl-C stops)", quiet),
     )  # fmt: skip

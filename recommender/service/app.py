@@ -91,4 +91,5 @@ def app_from_environment() -> FastAPI:
     return create_app(os.environ.get("RECOMMENDER_SERVE_MODEL_DIR") or None, config=ServiceConfig(
         max_body=int(os.environ.get("RECOMMENDER_SERVE_MAX_BODY", ServiceConfig.max_body)),
         max_text_chars=int(os.environ.get("RECOMMENDER_SERVE_MAX_TEXT", ServiceConfig.max_text_chars)),
+        max_upload=int(os.environ.get("RECOMMENDER_SERVE_MAX_UPLOAD", ServiceConfig.max_upload)),
     ))  # fmt: skip
