@@ -91,12 +91,14 @@ def query(
         progress=not quiet, title=title_of(title, posting_title),
     )  # fmt: skip
 
+    score_max = api.score_ceiling(model_dir)
+
     def table() -> None:
         from ..matching.render import print_query_result
 
-        print_query_result(result, common.stdout, score_max=api.score_ceiling(model_dir))
+        print_query_result(result, common.stdout, score_max=score_max)
 
-    emit(envelope(result.to_dict()), "recommendations", output, table)
+    emit(envelope({**result.to_dict(), "score_max": score_max}), "recommendations", output, table)
 
 
 @handle_errors

@@ -64,7 +64,7 @@ def costs_in(
         if len(priced) <= 1:
             return cost, next(iter(priced), ""), []
         counts = {code: sum(1 for c, v in zip(codes, cost, strict=True) if c == code and v > 0) for code in priced}
-        listed = ", ".join(f"{code} ({n})" for code, n in sorted(counts.items(), key=lambda item: -item[1]))
+        listed = ", ".join(f"{code} ({n})" for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         raise InvalidInputError(
             f"the catalog prices credentials in several currencies: {listed}; a cost limit compares costs in one "
             f"currency: {fix}"

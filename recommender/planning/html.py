@@ -149,7 +149,7 @@ def _steps(result: PlanResult) -> str:
             needs = ", ".join(titles.get(i, i) for i in s.requires)
             lines.append(f"<br><span class='muted'>needs first: {escape(needs)}</span>")
         if s.includes:
-            parts = ", ".join(titles.get(i, i) for i in s.includes)
+            parts = ", ".join(t for t in s.included_titles or s.includes)
             lines.append(f"<br><span class='muted'>includes: {escape(parts)}</span>")
         if s.reason:
             lines.append(f"<br><span class='muted'>{escape(s.reason)}</span>")

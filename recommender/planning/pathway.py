@@ -346,15 +346,17 @@ def _steps(model: Recommender, role: Role, ordered: list[int], table: dict[str, 
         hours += 0.0 if credential.hours is None else credential.hours
         cost += 0.0 if credential.cost is None else credential.cost
         requires = tuple(dict.fromkeys(credentials[x].id for group in graph.requires[c] for x in group if x in in_plan))
-        needed_by = [credentials[d].id for d in ordered if any(c in g for g in graph.requires[d])]
+        needed_by = [credentials[d].title for d in ordered if any(c in g for g in graph.requires[d])]
+        parts = sorted(graph.parts.get(c, ()))
         steps.append(
             PlanStep(
                 step=number, id=credential.id, title=credential.title, provider=credential.provider,
                 hours=credential.hours, cost=credential.cost, currency=credential.currency, level=credential.level,
                 url=credential.url, gain=gain, coverage=float(cover @ weights) / total, total_hours=hours,
                 total_cost=cost, covers=covers, requires=requires,
-                includes=tuple(credentials[p].id for p in sorted(graph.parts.get(c, ()))),
+                includes=tuple(credentials[p].id for p in parts),
                 reason=f"prerequisite of {', '.join(needed_by)}" if needed_by and gain <= 0 else "",
+                included_titles=tuple(credentials[p].title for p in parts),
             )
         )  # fmt: skip
     return steps, cover

@@ -55,7 +55,7 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 def build(catalog: Path, model_dir: Path, *extra: str) -> dict[str, Any]:
     """Run ``index --encoder hash --format json`` and return its summary."""
-    result = invoke("index", "--catalog", catalog, "--encoder", "hash", "--model-dir", model_dir, "--format", "json", *extra)
+    result = invoke("index", "--catalog", catalog, "--encoder", "hash", "-m", model_dir, "--format", "json", *extra)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     return json.loads(result.stdout)
@@ -620,7 +620,7 @@ def test_a_real_process_logs_warnings_to_stderr_and_keeps_stdout_for_data(tmp_pa
         command = [sys.executable, "-m", "recommender.cli", *map(str, args)]
         return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False)
 
-    indexed = run("index", "--catalog", catalog, "--encoder", "hash", "--model-dir", tmp_path / "index", "--format", "json")
+    indexed = run("index", "--catalog", catalog, "--encoder", "hash", "-m", tmp_path / "index", "--format", "json")
     assert indexed.returncode == 0, indexed.stderr
     assert json.loads(indexed.stdout)["counts"]["credentials"] == 4
     assert "skipped 1 rows (no text or skills to profile): rows 5" in indexed.stderr

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from .test_app import assert_problem
 
 DOCUMENTS = Path(__file__).resolve().parent.parent / "fixtures" / "documents"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 pytest.importorskip("pypdf")
 pytest.importorskip("docx")
 pytest.importorskip("extruct")
@@ -66,10 +67,10 @@ def test_recommend_files_reads_a_cv_as_pdf_or_word(session_client: TestClient, c
         ({"json": {"text": "SQL", "posting": {"@type": "JobPosting", "description": "SQL"}}}, ["text or posting"]),
         ({"json": {"skills": "SQL", "k": 50}}, ["use k 4 or less"]),
         ({"json": {"k": 3}}, ["(text or posting)", "title", "skills"]),
-        ({"files": {"cv": ("cv.png", b"\x89PNG\r\n\x1a\n" + bytes(32))}, "data": {"skills": "SQL"}}, ["cv.png is a PNG"]),
+        ({"files": {"cv": ("cv.png", PNG)}, "data": {"skills": "SQL"}}, ["cv.png is a PNG"]),
         ({"files": {"posting": ("job.html", b"<html><body>No JSON-LD</body></html>")}}, ["no schema.org JobPosting"]),
     ],
-    ids=["not-a-jobposting", "empty-jobposting", "text-and-posting", "k-too-large", "no-role", "cv-image", "page-no-ld"],
+    ids=["not-jobposting", "empty-jobposting", "text-and-posting", "k-too-large", "no-role", "cv-image", "page-no-ld"],
 )
 def test_input_errors_speak_http(session_client: TestClient, request_kwargs: dict, words: list[str]) -> None:
     path = "/v1/recommend/files" if "files" in request_kwargs else "/v1/recommend"
