@@ -4,11 +4,12 @@ the Dask workers get a ``Recommender`` from a model dir.
 ``locate_index`` says which folder a model dir means. Without one (and without
 ``$RECOMMENDER_MODEL_DIR``) it is the default index: the one shipped in the package, built from the
 embedded catalog when the package was built (``hatch_build.py``) and verified like any index, read
-where it was installed, so nothing is written where a command runs. Only when the package shipped none,
-or one built from an older catalog or with other settings, is the default index built, once, in the
-user's data folder (``defaults.default_model_dir``), and rebuilt there when it goes stale (never when
-the user built their own index there). ``open_index`` then reads the version ``CURRENT`` names
-(``index_io.load_index``, verified), retrying when a rebuild swaps that version out while it is read.
+where it was installed, so nothing is written where a command runs (into an empty
+``$RECOMMENDER_MODEL_DIR`` it is copied). Only when the package shipped none, or one built from an
+older catalog or with other settings, is the default index built, once, in the user's data folder
+(``defaults.default_model_dir``), and rebuilt there when it goes stale (never when the user built their
+own index there). ``open_index`` then reads the version ``CURRENT`` names (``index_io.load_index``,
+verified), retrying when a rebuild swaps that version out while it is read.
 """
 
 from __future__ import annotations
@@ -54,21 +55,45 @@ def locate_index(model_dir: str | os.PathLike[str] | None = None, *, progress: b
     """The index folder ``model_dir`` means; for the default model dir, the default index (built if need be).
 
     ``model_dir`` None or the default model dir: that folder when it holds an index of the user's
-    own or a current default index; else the index shipped in the package when it is current (and
-    ``$RECOMMENDER_MODEL_DIR`` is unset); else the default index is built into the default model
-    dir first (a one-off that needs the ``embed`` extra).
+    own or a current default index; else the index shipped in the package when it is current (read
+    where it is; copied into ``$RECOMMENDER_MODEL_DIR`` when that is set); else the default index is
+    built into the default model dir first (a one-off that needs the ``embed`` extra).
     """
     path = Path(model_dir) if model_dir is not None else default_model_dir()
     if path.resolve() != default_model_dir().resolve() or not needs_default_build(path):
         return path
     packaged = packaged_index_dir()
-    if packaged is not None and not os.environ.get(MODEL_DIR_ENV) and not is_stale_default(packaged):
-        return packaged
-    if packaged is not None and not os.environ.get(MODEL_DIR_ENV):
+    if packaged is not None and not is_stale_default(packaged):
+        if not os.environ.get(MODEL_DIR_ENV):
+            return packaged  # read where it was installed: nothing written
+        copy_packaged_index(packaged, path)  # $RECOMMENDER_MODEL_DIR names where the default index lives
+        return path
+    if packaged is not None:
         logger.warning("the default index shipped in the package is out of date (built from another catalog)")
     logger.warning("building the default index from the embedded catalog in %s (first run only; about 2 minutes)", path)
     build_default_index(path, progress=progress)
     return path
+
+
+def copy_packaged_index(packaged: Path, model_dir: Path) -> None:
+    """Put the shipped default index's live version into ``model_dir`` (empty or missing) as its live
+    index: copied beside, renamed into place, then ``CURRENT`` written; verified when it is loaded."""
+    import shutil
+    import uuid
+
+    from .locking import index_lock
+
+    version = resolve_version(packaged)
+    with index_lock(model_dir):
+        if (model_dir / CURRENT).exists():
+            return  # another process put an index here first
+        logger.info("copying the default index shipped in the package into %s", model_dir)
+        temporary = model_dir / f".{version.name}.{uuid.uuid4().hex[:8]}"
+        shutil.copytree(version, temporary, ignore=shutil.ignore_patterns(".*"))
+        os.replace(temporary, model_dir / version.name)
+        pointer = model_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+        pointer.write_text(version.name, encoding="utf-8")
+        os.replace(pointer, model_dir / CURRENT)
 
 
 def needs_default_build(model_dir: Path) -> bool:
