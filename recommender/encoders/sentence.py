@@ -72,6 +72,7 @@ class SentenceTransformerEncoder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # progress is one rich display
             SentenceTransformer = import_extra("sentence_transformers", "embed").SentenceTransformer
             import_extra("transformers.utils.logging", "embed").disable_progress_bar()
             logger.info("loading encoder from %s", self.model_path)
