@@ -161,7 +161,7 @@ def test_forcing_the_wrong_standard_names_the_right_one() -> None:
 
 @pytest.mark.parametrize("bad", ["xml", "badge"])
 def test_unknown_format_lists_the_known_ones(bad: str) -> None:
-    with pytest.raises(InvalidInputError, match="csv, jsonl, json, openbadges, ctdl, elm"):
+    with pytest.raises(InvalidInputError, match="csv, jsonl, json, schemaorg, openbadges, ctdl, elm"):
         standard_name(bad)
 
 
