@@ -17,14 +17,14 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .defaults import default_model_dir
+from .errors import InvalidInputError
 from .extras import require_extra
 from .inputs.postings import POSTING_FIELDS
 from .matching.engine import Recommender
 from .matching.filters import Filters
 from .store.artifacts import atomic_text_file
 from .store.build import IndexOptions, IndexSummary, build_index
-from .store.live import open_index
+from .store.live import locate_index, open_index
 
 if TYPE_CHECKING:
     from .evaluation.evaluate import Evaluation
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IndexOptions", "IndexSummary", "build_index", "build_index_distributed", "evaluate_ranking", "evaluate_roles",
-    "evaluate_skills", "evaluate_titles", "export_alignments", "open_index", "plan", "query", "score_file",
-    "score_folder", "serve", "text_skills", "train_encoder",
+    "evaluate_skills", "evaluate_titles", "export_alignments", "locate_index", "open_index", "plan", "query",
+    "score_ceiling", "score_file", "score_folder", "serve", "text_skills", "train_encoder",
 ]  # fmt: skip
 
 
@@ -59,6 +59,17 @@ def query(
     ``min_score`` leaves out the text's skills found with a lower similarity."""
     model = open_index(model_dir, progress=progress)
     return model.recommend(text, skills=skills, have=have, k=k, filters=filters, title=title, min_score=min_score)
+
+
+def score_ceiling(model_dir: str | Path | None = None) -> float:
+    """The highest score a query can give on this index: the sum of the weights of its three kinds of
+    evidence (skill coverage, text match, document meaning), each worth its weight for the best candidate."""
+    from .matching.settings import Settings
+    from .store.artifacts import read_manifest, resolve_version
+
+    stored = read_manifest(resolve_version(locate_index(model_dir))).get("settings", {})
+    names = ("coverage_weight", "lexical_weight", "dense_weight")
+    return float(sum(float(stored.get(name, getattr(Settings(), name))) for name in names))
 
 
 def text_skills(
@@ -83,9 +94,12 @@ def score_file(
     on_start: Callable[[], None] | None = None,
     on_row: Callable[[], None] | None = None,
     progress: bool = False,
+    output_format: str = "jsonl",
 ) -> ScoreSummary:
     """Write one JSON line per posting of ``postings`` to ``out`` (a stream, or a file path written
-    atomically); return what was scored or skipped.
+    atomically), or with ``output_format="csv"`` one CSV row per (posting, credential); return what was
+    scored or skipped. ``postings`` may also be schema.org JobPostings: a JSON-LD file, a web page, a
+    folder of them or JSON Lines of them (``inputs.postings``).
 
     The index, ``k`` and the postings file's columns are checked before ``on_start`` is called
     and before anything is written.
@@ -93,14 +107,16 @@ def score_file(
     from .inputs.postings import iter_postings
     from .inputs.tabular import parse_mapping
 
+    if output_format not in ("jsonl", "csv"):
+        raise InvalidInputError(f"unknown output format {output_format!r} for scores; use jsonl or csv")
     model = open_index(model_dir, progress=progress)
     model.check_k(k)
     fields = parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None
     rows = iter_postings(postings, mapping=fields, delimiter=delimiter, encoding=encoding, file_format=file_format)
     if isinstance(out, (str, Path)):
-        with atomic_text_file(out, example="scores.jsonl") as handle:
-            return _write_scores(model, rows, handle, k, filters, on_start, on_row)
-    return _write_scores(model, rows, out, k, filters, on_start, on_row)
+        with atomic_text_file(out, example=f"scores.{output_format}") as handle:
+            return _write_scores(model, rows, handle, k, filters, on_start, on_row, output_format)
+    return _write_scores(model, rows, out, k, filters, on_start, on_row, output_format)
 
 
 def _write_scores(
@@ -111,13 +127,20 @@ def _write_scores(
     filters: Filters | None,
     on_start: Callable[[], None] | None,
     on_row: Callable[[], None] | None,
+    output_format: str = "jsonl",
 ) -> ScoreSummary:
     from .matching.batch import ScoreSummary, score_postings
 
     if on_start is not None:
         on_start()
     summary = ScoreSummary()
-    for line in score_postings(model, rows, k=k, filters=filters, summary=summary, on_row=on_row):
+    lines = score_postings(model, rows, k=k, filters=filters, summary=summary, on_row=on_row)
+    if output_format == "csv":
+        from .formats.records import write_score_csv
+
+        write_score_csv(lines, out)
+        return summary
+    for line in lines:
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return summary
 
@@ -162,7 +185,7 @@ def score_folder(
         mapping=parse_mapping(mapping, known_fields=POSTING_FIELDS) if mapping else None, delimiter=delimiter,
         encoding=encoding,
     )  # fmt: skip
-    index_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    index_dir = locate_index(model_dir)
     if workers is None and scheduler is None:
         return score_to_folder(
             inputs, out, model_dir=index_dir, options=options, resume=resume, overwrite=overwrite,
@@ -392,6 +415,7 @@ def serve(
     workers: int = 1,
     max_body: int = 1_000_000,
     max_text_chars: int = 20_000,
+    max_upload: int = 10_000_000,
     progress: bool = False,
     on_start: Callable[[], None] | None = None,
 ) -> None:
@@ -406,9 +430,9 @@ def serve(
     from .service.server import check_options
 
     check_options(port=port, workers=workers)
-    path = Path(model_dir) if model_dir is not None else default_model_dir()
+    path = locate_index(model_dir, progress=progress)
     model = open_index(path, progress=progress)
-    config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars)
+    config = ServiceConfig(max_body=max_body, max_text_chars=max_text_chars, max_upload=max_upload)
     if on_start is not None:
         on_start()
     run_server(path, host=host, port=port, workers=workers, config=config, model=model if workers == 1 else None)

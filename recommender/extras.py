@@ -22,9 +22,10 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "static": ("model2vec",),
     "distill": ("model2vec", "skeletoken"),
     "train": ("torch", "sentence_transformers", "transformers"),
-    "serve": ("fastapi", "uvicorn", "pydantic", "anyio"),
+    "serve": ("fastapi", "uvicorn", "pydantic", "anyio", "python_multipart"),
     "scale": ("dask", "distributed", "pyarrow", "pandas"),
     "eval": ("ir_measures", "sklearn"),
+    "files": ("extruct", "pypdf", "docx"),
 }
 PURPOSES: dict[str, str] = {
     "embed": "building an index (sentence-transformers, the ONNX export, TF-IDF)",
@@ -34,6 +35,7 @@ PURPOSES: dict[str, str] = {
     "serve": "`recommender serve`",
     "scale": "scoring into partition files (--out DIR) and running on Dask",
     "eval": "`recommender evaluate`",
+    "files": "reading web pages, PDF and Word files",
 }
 
 

@@ -252,7 +252,7 @@ def _tripled_postings(path: Path) -> Path:
 def _edx_index(catalog: Path, model_dir: Path, cache: Path | None) -> dict[str, Any]:
     command = [CLI, "index", "--catalog", str(catalog), *_maps(benchlib.EDX_MAP)]
     command += ["--taxonomy", str(benchlib.SHARED / "esco"), "--encoder", "default", "--model-dir", str(model_dir)]
-    command += ["--json"]
+    command += ["--format", "json"]
     env = {"RECOMMENDER_CACHE_DIR": str(cache)} if cache else None
     outcome = benchlib.run(command, env=env)
     assert outcome["rc"] == 0, outcome["stderr"]

@@ -60,7 +60,7 @@ def build(n: int, encoder: str, work: Path) -> dict[str, Any]:
     command = [
         benchlib.python(), "-m", "recommender.cli", "index", "--catalog", str(catalog),
         "--taxonomy", str(benchlib.REPO / "data" / "skills.csv"), "--encoder", encoder,
-        "--model-dir", str(model_dir), "--json",
+        "--model-dir", str(model_dir), "--format", "json",
     ]  # fmt: skip
     if encoder == "static":  # distilled once, outside the timed build (reported in bench.py)
         static_cache = work / "cache-static-model"

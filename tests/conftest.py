@@ -30,6 +30,17 @@ def no_trained_encoder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's data and cache folders (platformdirs: $XDG_DATA_HOME, $XDG_CACHE_HOME on Linux) are temporary
+    ones: no test writes into the home folder of whoever runs them."""
+    base = tmp_path_factory.getbasetemp()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(base / "user-data"))
+        patch.setenv("XDG_CACHE_HOME", str(base / "user-cache"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The shared real-data folder (``$RECOMMENDER_SHARED_DATA`` or ``<repo>/../shared/data``); skips when absent."""

@@ -34,7 +34,7 @@ def default_dir(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Pa
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("RECOMMENDER_MODEL_DIR", str(model_dir))
         patch.setenv("RECOMMENDER_CACHE_DIR", str(cache_dir))
-        api.open_index()  # builds it: the default dir has no index yet
+        api.open_index()  # fills it: the shipped default index is copied in (built when none is shipped)
     return model_dir
 
 

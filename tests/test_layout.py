@@ -38,7 +38,7 @@ REPO = PACKAGE.parent
 TESTS = REPO / "tests"
 # The pipeline's stages, in order: a module may import its own stage and the ones before it.
 STAGES = (
-    ("errors", "defaults", "version", "extras"),
+    ("errors", "defaults", "version", "extras", "progress"),
     ("inputs",),
     ("encoders",),
     ("skills",),

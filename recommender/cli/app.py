@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..version import __version__
+from .common import CONTEXT, EXIT_CODES
 from .evaluate import evaluate_app
 from .export import export
 from .index import index
@@ -17,15 +18,15 @@ from .train import train
 
 app = typer.Typer(
     help="Recommend micro-credentials for a job role from the skills both describe.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
-for command in (index, query, skills, score, plan, export):
-    app.command()(command)
+for command in (query, skills, plan, score, index, export, train, serve):
+    app.command(epilog=EXIT_CODES)(command)
 app.add_typer(evaluate_app, name="evaluate")
-app.command()(train)
-app.command()(serve)
 
 
 def _version_callback(value: bool) -> None:

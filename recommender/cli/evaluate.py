@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,43 +9,48 @@ import typer
 
 from .. import api
 from . import common
-from .common import OutputFormat, Verbose, handle_errors, setup_logging
+from .common import CONTEXT, OutputFormat, Quiet, Verbose, emit, envelope, handle_errors, setup_logging
 
 if TYPE_CHECKING:
     from ..evaluation.evaluate import Evaluation
 
 evaluate_app = typer.Typer(
-    help="Measure the engine on labelled data: a table for people, --format json for machines.",
+    help="Measure the engine on labelled data: a table for people, --format json, jsonl or csv for machines.",
     no_args_is_help=True,
+    context_settings=CONTEXT,
 )
 Data = Annotated[Path, typer.Option("--data", help="The labelled file to evaluate on.")]
 EncoderOption = Annotated[
     str | None, typer.Option(help="'default' (all-MiniLM-L6-v2), a sentence-transformers folder, static, or hash.")
 ]
-EvalFormat = Annotated[OutputFormat, typer.Option("--format", help="table for people, json for machines.")]
+EvalFormat = Annotated[
+    OutputFormat, typer.Option("--format", help="table for people; json, jsonl or csv for machines.")
+]
 
 
 def _print_evaluations(results: list[Evaluation], output: OutputFormat) -> None:
     rows = [r.to_dict() for r in results]
-    if output is OutputFormat.json:
-        typer.echo(json.dumps(rows if len(rows) > 1 else rows[0], ensure_ascii=False, indent=2))
-        return
-    from rich.table import Table
 
-    names = [k for k in rows[0] if k not in {"task", "data", "n", "details"}]
-    counts = [k for k in ("unjudged@5", "unjudged@10") if k in rows[0]["details"]]
-    table = Table("task", "data", "setting", "n", *names, *counts)
-    for row in rows:
-        details = row["details"]
-        setting = (
-            details.get("system") or details.get("profile") or details.get("forms") or details.get("vocabulary") or ""
-        )
-        figures = [f"{100 * row[name]:.1f}" for name in names]
-        table.add_row(row["task"], Path(row["data"]).name, str(setting), str(row["n"]), *figures,
-                      *(str(details[k]) for k in counts))  # fmt: skip
-    common.stdout.print(table)
-    note = "; unjudged: results without a judgment in the top 5 / 10 (scored 0)" if counts else ""
-    common.stdout.print(f"figures in %{note}; --format json for the details", style="dim")
+    def table() -> None:
+        from rich.table import Table
+
+        names = [k for k in rows[0] if k not in {"task", "data", "n", "details"}]
+        counts = [k for k in ("unjudged@5", "unjudged@10") if k in rows[0]["details"]]
+        table = Table("task", "data", "setting", "n", *names, *counts)
+        for row in rows:
+            details = row["details"]
+            setting = (
+                details.get("system") or details.get("profile") or details.get("forms") or details.get("vocabulary")
+                or ""
+            )  # fmt: skip
+            figures = [f"{100 * row[name]:.1f}" for name in names]
+            table.add_row(row["task"], Path(row["data"]).name, str(setting), str(row["n"]), *figures,
+                          *(str(details[k]) for k in counts))  # fmt: skip
+        common.stdout.print(table)
+        note = "; unjudged: results without a judgment in the top 5 / 10 (scored 0)" if counts else ""
+        common.stdout.print(f"figures in %{note}; --format json for the details", style="dim")
+
+    emit(envelope({"evaluations": rows}), "evaluations", output, table)
 
 
 @evaluate_app.command("skills")
@@ -67,10 +71,11 @@ def evaluate_skills(
         typer.Option(help="Only gold labels in this list count \\[default: skills_en_label.txt beside --data]."),
     ] = None,
     output: EvalFormat = OutputFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Sentence → every skill ranked (TECH/HOUSE annotations or text,labels): RP@5, RP@10, MRR."""
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     _print_evaluations(api.evaluate_skills(data, taxonomy, encoder=encoder, forms=forms, labels=labels), output)
 
 
@@ -81,10 +86,11 @@ def evaluate_titles(
     occupations: Annotated[Path, typer.Option(help="ESCO export folder (occupations_en.csv).")],
     encoder: EncoderOption = None,
     output: EvalFormat = OutputFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Job title → ESCO occupation by its labels and alternative labels: accuracy@1, accuracy@5, MRR."""
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     _print_evaluations([api.evaluate_titles(data, occupations, encoder=encoder)], output)
 
 
@@ -135,21 +141,22 @@ def evaluate_ranking(
     ] = None,
     encoder: EncoderOption = None,
     output: EvalFormat = OutputFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Postings → ranked credentials against graded pairs: the engine beside TF-IDF, dense and fusion baselines
     (nDCG@5, nDCG@10, P@5, unjudged results, condensed nDCG@5; the engine − fusion difference with a paired
     bootstrap 95% interval)."""
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     results = api.evaluate_ranking(
         data, catalog=catalog, postings=postings, catalog_mapping=catalog_map or [],
         posting_mapping=postings_map or [], taxonomy=taxonomy, occupations=occupations, model_dir=model_dir,
         pairs_by=pairs_by, doc_column=doc_column, systems=system, min_grade=min_grade, limit=limit, encoder=encoder,
-        progress=True,
+        progress=not quiet,
     )  # fmt: skip
     _print_evaluations(results, output)
     against = next((r.details["vs_fusion"] for r in results if "vs_fusion" in r.details), None)
-    if against is not None and output is not OutputFormat.json:
+    if against is not None and output is OutputFormat.table:
         low, high = against["ci95"]
         common.stdout.print(
             f"engine − fusion nDCG@5: {100 * against['ndcg@5']:+.1f} (paired bootstrap 95% interval "
@@ -179,18 +186,19 @@ def evaluate_explanations(
         Path | None, typer.Option(help="Write the claims no file judges here (JSON Lines), to judge them.")
     ] = None,
     output: EvalFormat = OutputFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Are the explanations true? The engine's claims (top credentials × first matched skills) on the judged
     postings: the shares judged taught, required and both, overall and per match type; unjudged claims
     are counted and can be written out (--pending) to be judged."""
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     result = api.evaluate_explanations(
         data, postings=postings, posting_mapping=postings_map or [], model_dir=model_dir, top=top, first=first,
-        pending=pending, progress=True,
+        pending=pending, progress=not quiet,
     )  # fmt: skip
     _print_evaluations([result], output)
-    if output is not OutputFormat.json:
+    if output is OutputFormat.table:
         details = result.details
         common.stdout.print(
             f"{details['claims']} claims: {details['judged']} judged, {details['pending']} not judged"
@@ -216,9 +224,10 @@ def evaluate_roles(
     ] = None,
     encoder: EncoderOption = None,
     output: EvalFormat = OutputFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Job ad or occupation description → the role's skills (JSONL title,text,skills): Recall@20, MAP."""
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     results = api.evaluate_roles(data, taxonomy, occupations=occupations, profiles=profile, encoder=encoder)
     _print_evaluations(results, output)

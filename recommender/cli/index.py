@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import api
-from .common import Delimiter, Encoding, MapOption, ModelDir, Verbose, handle_errors, setup_logging
+from .common import (
+    Delimiter,
+    Encoding,
+    MapOption,
+    ModelDir,
+    Quiet,
+    SummaryFormat,
+    SummaryOutput,
+    Verbose,
+    emit,
+    envelope,
+    handle_errors,
+    setup_logging,
+)
 
 
 @handle_errors
@@ -17,8 +29,9 @@ def index(
     catalog: Annotated[
         Path,
         typer.Option(
-            help="Catalog file: CSV, JSONL or JSON array, or an Open Badges 3.0, CTDL or European Learning Model "
-            "JSON(-LD) document (detected)."
+            help="Catalog file: CSV, JSONL or JSON array, or a JSON(-LD) document in a credential standard: "
+            "schema.org Course / EducationalOccupationalCredential, Open Badges 3.0, CTDL or the European Learning "
+            "Model (detected)."
         ),
     ],
     taxonomy: Annotated[
@@ -43,8 +56,9 @@ def index(
     catalog_format: Annotated[
         str | None,
         typer.Option(
-            "--format",
-            help="Force the catalog format: csv, jsonl, json, openbadges, ctdl or elm \\[default: detected].",
+            "--input-format",
+            help="Force the catalog format: csv, jsonl, json, schemaorg, openbadges, ctdl or elm \\[default: "
+            "detected].",
         ),
     ] = None,
     lang: Annotated[
@@ -81,14 +95,15 @@ def index(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Encode on an existing Dask cluster, e.g. tcp://host:8786.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    output: SummaryOutput = SummaryFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Build (or replace, atomically) an index from a catalog and a skill vocabulary.
 
     One run at a time writes to a model dir: a second one waits for the first (and says so on stderr).
     """
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     options = api.IndexOptions(
         mapping=tuple(map or ()), taxonomy=taxonomy, occupations=occupations, use_occupations=not no_occupations,
         encoder=encoder, delimiter=delimiter, encoding=encoding, file_format=catalog_format, strict=strict,
@@ -96,18 +111,19 @@ def index(
     )  # fmt: skip
     if workers is not None or scheduler is not None:
         summary = api.build_index_distributed(
-            catalog, model_dir, options, workers=workers, scheduler=scheduler, wait=not no_wait, progress=True
+            catalog, model_dir, options, workers=workers, scheduler=scheduler, wait=not no_wait, progress=not quiet
         )
     else:
-        summary = api.build_index(catalog, model_dir, options, wait=not no_wait, progress=True)
-    if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2))
-        return
-    counts = summary.counts
-    typer.echo(f"Indexed {counts['credentials']} credentials into {summary.model_dir} ({summary.version})")
-    typer.echo(f"  catalog: {summary.catalog_report}")
-    typer.echo(
-        f"  vocabulary: {counts['skills']} skills, {counts['surface_forms']} surface forms, "
-        f"{counts['catalog_local_skills']} catalog-local; {counts['profile_entries']} profile entries"
-    )
-    typer.echo(f"  took {summary.seconds:.1f} s")
+        summary = api.build_index(catalog, model_dir, options, wait=not no_wait, progress=not quiet)
+
+    def table() -> None:
+        counts = summary.counts
+        typer.echo(f"Indexed {counts['credentials']} credentials into {summary.model_dir} ({summary.version})")
+        typer.echo(f"  catalog: {summary.catalog_report}")
+        typer.echo(
+            f"  vocabulary: {counts['skills']} skills, {counts['surface_forms']} surface forms, "
+            f"{counts['catalog_local_skills']} catalog-local; {counts['profile_entries']} profile entries"
+        )
+        typer.echo(f"  took {summary.seconds:.1f} s")
+
+    emit(envelope(summary.to_dict()), "", output, table)

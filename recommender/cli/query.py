@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +13,9 @@ from ..errors import InvalidInputError
 from ..matching.filters import Filters
 from . import common
 from .common import (
+    Currency,
     Format,
+    HeldFile,
     HeldSkills,
     Language,
     Level,
@@ -23,71 +24,110 @@ from .common import (
     MinScore,
     ModelDir,
     OutputFormat,
+    Quiet,
+    Rates,
     RoleFile,
+    RoleFormat,
+    RoleInputFormat,
     RoleSkills,
     RoleText,
     RoleTitle,
+    TopK,
     Verbose,
+    emit,
+    envelope,
     handle_errors,
-    have_text,
-    role_text,
+    held_skills,
+    note,
+    role_input,
     setup_logging,
+    title_of,
 )
+
+
+def cost_filters(
+    max_hours: float | None,
+    max_cost: float | None,
+    level: str | None,
+    language: str | None,
+    currency: str | None,
+    rates: Path | None,
+) -> Filters:
+    """The filters the options name; ``--rates`` read from its file."""
+    from ..inputs.tabular import read_rates
+
+    if rates is not None and currency is None:
+        raise InvalidInputError("--rates converts costs into --currency: give --currency too, e.g. --currency USD")
+    table = read_rates(rates) if rates is not None else None
+    return Filters(max_hours, max_cost, level, language, currency=currency, rates=table)
 
 
 @handle_errors
 def query(
     text: RoleText = None,
     file: RoleFile = None,
+    input_format: RoleFormat = RoleInputFormat.auto,
     skills: RoleSkills = None,
     have: HeldSkills = None,
+    have_file: HeldFile = None,
     title: RoleTitle = None,
-    k: Annotated[int, typer.Option("-k", help="How many credentials to return.")] = 10,
+    k: TopK = 10,
     model_dir: ModelDir = None,
     max_hours: MaxHours = None,
     max_cost: MaxCost = None,
+    currency: Currency = None,
+    rates: Rates = None,
     level: Level = None,
     language: Language = None,
     output: Format = OutputFormat.table,
     min_score: MinScore = None,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
-    """Rank credentials for a role given as a job description or a skill list, and explain each."""
-    setup_logging(verbose)
+    """Rank credentials for a role (a job description, JobPosting, title or skill list) and explain each."""
+    setup_logging(verbose, quiet)
+    description, posting_title = role_input(text, file, input_format, stdin=skills is None and title is None)
+    filters = cost_filters(max_hours, max_cost, level, language, currency, rates)
     result = api.query(
-        role_text(text, file), model_dir=model_dir, skills=skills, have=have_text(have), k=k,
-        filters=Filters(max_hours, max_cost, level, language), progress=True, title=title, min_score=min_score,
+        description, model_dir=model_dir, skills=skills, have=held_skills(have, have_file), k=k, filters=filters,
+        progress=not quiet, title=title_of(title, posting_title), min_score=min_score,
     )  # fmt: skip
-    if output is OutputFormat.json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
+
+    score_max = api.score_ceiling(model_dir)
+
+    def table() -> None:
         from ..matching.render import print_query_result
 
-        print_query_result(result, common.stdout)
+        print_query_result(result, common.stdout, score_max=score_max)
+
+    emit(envelope({**result.to_dict(), "score_max": score_max}), "recommendations", output, table)
 
 
 @handle_errors
 def skills(
-    text: Annotated[str | None, typer.Argument(help="Text to read.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the text from a file (- for stdin).")] = None,
+    text: Annotated[str | None, typer.Argument(help="Text to read (or pipe it in).")] = None,
+    file: RoleFile = None,
+    input_format: RoleFormat = RoleInputFormat.auto,
     model_dir: ModelDir = None,
-    output: Annotated[OutputFormat, typer.Option("--format", help="table or json.")] = OutputFormat.table,
+    output: Format = OutputFormat.table,
     min_score: MinScore = None,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """List the skills of the index's vocabulary that a text states (its duty and requirement sentences: every
     skill named word for word, and skills matched by meaning that fit their context), with evidence."""
-    setup_logging(verbose)
-    content = role_text(text, file)
+    setup_logging(verbose, quiet)
+    content, _ = role_input(text, file, input_format)
     if not content or not content.strip():
-        raise InvalidInputError("no text given: pass TEXT or --file")
-    matches = api.text_skills(content, model_dir=model_dir, progress=True, min_score=min_score)
-    if output is OutputFormat.json:
-        typer.echo(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=2))
-    else:
+        raise InvalidInputError("no text given: pass TEXT, --file FILE, or pipe the text in")
+    matches = api.text_skills(content, model_dir=model_dir, progress=not quiet, min_score=min_score)
+
+    def table() -> None:
         from ..matching.render import print_skills
 
         print_skills(matches, common.stdout)
+
+    emit(envelope({"skills": [m.to_dict() for m in matches]}), "skills", output, table)
 
 
 class SolverChoice(str, Enum):
@@ -100,12 +140,16 @@ class SolverChoice(str, Enum):
 def plan(
     text: RoleText = None,
     file: RoleFile = None,
+    input_format: RoleFormat = RoleInputFormat.auto,
     skills: RoleSkills = None,
     have: HeldSkills = None,
+    have_file: HeldFile = None,
     title: RoleTitle = None,
     model_dir: ModelDir = None,
     max_hours: Annotated[float | None, typer.Option("--max-hours", help="Hours the whole plan may take.")] = None,
-    max_cost: Annotated[float | None, typer.Option("--max-cost", help="What the whole plan may cost.")] = None,
+    max_cost: Annotated[
+        float | None, typer.Option("--max-cost", help="What the whole plan may cost (a catalog in one currency).")
+    ] = None,
     max_credentials: Annotated[
         int | None, typer.Option("--max-credentials", help="At most this many credentials.")
     ] = None,
@@ -118,26 +162,29 @@ def plan(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the plan as one self-contained HTML page.")
     ] = None,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Plan a stack of credentials that covers the role's missing skills within the budgets, in order."""
-    setup_logging(verbose)
-    description = role_text(text, file)
+    setup_logging(verbose, quiet)
+    description, posting_title = role_input(text, file, input_format, stdin=skills is None and title is None)
+    role_title = title_of(title, posting_title)
     result = api.plan(
-        description, model_dir=model_dir, skills=skills, have=have_text(have), title=title, max_hours=max_hours,
-        max_cost=max_cost, max_credentials=max_credentials, level=level, language=language,
-        solver=solver.value, progress=True,
+        description, model_dir=model_dir, skills=skills, have=held_skills(have, have_file), title=role_title,
+        max_hours=max_hours, max_cost=max_cost, max_credentials=max_credentials, level=level, language=language,
+        solver=solver.value, progress=not quiet,
     )  # fmt: skip
     if html is not None:
         from ..planning.html import plan_heading, render_plan_html
         from ..store.artifacts import atomic_text_file
 
         with atomic_text_file(html, example="plan.html") as handle:
-            handle.write(render_plan_html(result, title=plan_heading(description, title, skills)))
-        typer.echo(f"wrote {html}", err=True)
-    if output is OutputFormat.json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
+            handle.write(render_plan_html(result, title=plan_heading(description, role_title, skills)))
+        note(f"wrote {html}", quiet)
+
+    def table() -> None:
         from ..planning.render import print_plan
 
         print_plan(result, common.stdout)
+
+    emit(envelope(result.to_dict()), "steps", output, table)

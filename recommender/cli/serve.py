@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import api
-from .common import ModelDir, Verbose, handle_errors, setup_logging
+from .common import ModelDir, Quiet, Verbose, handle_errors, note, setup_logging
 
 
 @handle_errors
@@ -24,6 +24,10 @@ def serve(
     max_text: Annotated[
         int, typer.Option("--max-text", help="Texts longer than this many characters are cut, with a warning.")
     ] = 20_000,
+    max_upload: Annotated[
+        int, typer.Option("--max-upload", help="Largest upload in bytes (/v1/recommend/files: a posting and a CV).")
+    ] = 10_000_000,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Serve the API (/v1/..., /openapi.json) and a web page (/) until Ctrl-C; RECOMMENDER_API_KEY sets a key.
@@ -32,8 +36,9 @@ def serve(
     --model-dir, the server switches to the new one without a restart. One JSON access-log line
     per request goes to stderr.
     """
-    setup_logging(verbose)
+    setup_logging(verbose, quiet)
     api.serve(
-        model_dir, host=host, port=port, workers=workers, max_body=max_body, max_text_chars=max_text, progress=True,
-        on_start=lambda: typer.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True),
+        model_dir, host=host, port=port, workers=workers, max_body=max_body, max_text_chars=max_text,
+        max_upload=max_upload, progress=not quiet,
+        on_start=lambda: note(f"serving on http://{host}:{port}/ (Ctrl-C stops)", quiet),
     )  # fmt: skip

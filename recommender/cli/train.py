@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -10,8 +9,10 @@ from typing import Annotated
 import typer
 
 from .. import api
+from ..defaults import default_trained_dir
 from ..inputs.datasets import shared_data_root
-from .common import Verbose, handle_errors, progress_bar, setup_logging
+from ..progress import stage
+from .common import Quiet, SummaryFormat, SummaryOutput, Verbose, emit, envelope, handle_errors, setup_logging
 
 
 class TrainMode(str, Enum):
@@ -29,9 +30,15 @@ def train(
             "$RECOMMENDER_SHARED_DATA or ../shared/data].",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the trained encoder to.")] = Path(
-        "models/encoder-esco"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder to write the trained encoder to \\[default: $RECOMMENDER_TRAINED_ENCODER, else encoder-esco "
+            "in the user's data folder, where ESCO indexes look for it].",
+        ),
+    ] = None,
     mode: Annotated[
         TrainMode,
         typer.Option(help="adapter: a residual layer on the frozen encoder (minutes); full: every weight (hours)."),
@@ -55,37 +62,40 @@ def train(
         typer.Option(help="Pair sources (repeatable): sentence, span, alias, description, broader, catalog, tags."),
     ] = None,
     calibrate: Annotated[bool, typer.Option(help="Calibrate the skill-presence threshold on validation.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    output: SummaryOutput = SummaryFormat.table,
+    quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Domain-adapt the encoder to ESCO skills on pairs built from the shared data; keep the best checkpoint."""
-    from rich.progress import TextColumn
+    setup_logging(verbose, quiet)
+    folder = out if out is not None else default_trained_dir()
+    with stage("training the encoder", show=not quiet) as advance:
 
-    setup_logging(verbose)
-    bar = progress_bar("training", TextColumn("loss {task.fields[loss]}"))
-    task = bar.add_task("train", total=None, loss="-")
+        def on_step(step: int, total: int, loss: float) -> None:
+            advance(completed=step, total=total, extra=f"loss {loss:.3f}")
 
-    def on_step(step: int, total: int, loss: float) -> None:
-        if not bar.live.is_started:
-            bar.start()
-        bar.update(task, completed=step, total=total, loss=f"{loss:.3f}")
-
-    try:
         trained = api.train_encoder(
-            data or shared_data_root(), out, mode=mode.value, base=base, max_steps=max_steps, epochs=epochs,
+            data or shared_data_root(), folder, mode=mode.value, base=base, max_steps=max_steps, epochs=epochs,
             batch_size=batch_size, learning_rate=learning_rate, eval_every=eval_every, sources=source,
             calibrate=calibrate, on_step=on_step,
         )  # fmt: skip
-    finally:
-        if bar.live.is_started:
-            bar.stop()
-    if as_json:
-        typer.echo(json.dumps(trained.to_dict(), indent=2, default=str))
-        return
-    result = trained.result
-    best: dict[str, float] = next((h for h in result.history if h["step"] == result.best_step), {})
-    figures = ", ".join(f"{k} {100 * v:.1f}" for k, v in best.items() if k.endswith("rp@5"))
-    typer.echo(f"Trained {result.steps} steps in {result.seconds / 60:.1f} min; kept step {result.best_step}")
-    if figures:
-        typer.echo(f"  validation RP@5: {figures}")
-    typer.echo(f"  wrote {result.output} (model card: {result.output / 'README.md'}); use it as --encoder {out}")
+
+    def table() -> None:
+        result = trained.result
+        best: dict[str, float] = next((h for h in result.history if h["step"] == result.best_step), {})
+        figures = ", ".join(f"{k} {100 * v:.1f}" for k, v in best.items() if k.endswith("rp@5"))
+        typer.echo(f"Trained {result.steps} steps in {result.seconds / 60:.1f} min; kept step {result.best_step}")
+        if figures:
+            typer.echo(f"  validation RP@5: {figures}")
+        typer.echo(f"  wrote {result.output} (model card: {result.output / 'README.md'}); use it as --encoder {folder}")
+
+    emit(envelope(_plain(trained.to_dict())), "", output, table)
+
+
+def _plain(value: object) -> object:
+    """``value`` with paths as strings (JSON-ready)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, Path) else value

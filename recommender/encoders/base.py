@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from ..progress import naming, noun, showing, stage
 
 DEFAULT_ENCODER = "default"
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -57,6 +59,40 @@ class EncoderWrapper:
 
     def fingerprint(self) -> str:
         return self.inner.fingerprint()
+
+
+class NamingEncoder(EncoderWrapper):
+    """Names what each call encodes, for the progress label ("encoding 1,234 skill names"): a call whose
+    first text is in one of ``names``' sets is named by its key; any other keeps the name around it
+    (``progress.naming``). The vectors are the inner encoder's, untouched."""
+
+    def __init__(self, encoder: Encoder, names: dict[str, set[str]]) -> None:
+        self.inner = encoder
+        self.names = names
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        first = texts[0] if len(texts) else None
+        name = next((name for name, members in self.names.items() if first in members), None)
+        if name is None:
+            return self.inner.encode(texts, batch_size=batch_size, progress=progress)
+        with naming(name):
+            return self.inner.encode(texts, batch_size=batch_size, progress=progress)
+
+
+def encode_in_chunks(
+    encode: Callable[[list[str]], np.ndarray], texts: Sequence[str], *, progress: bool, chunk: int = 512
+) -> np.ndarray:
+    """``encode(texts)``, drawn as a bar "encoding N <what>" (``progress.naming``) when ``progress`` is
+    asked for and stderr is a terminal: the texts then go through ``encode`` ``chunk`` at a time."""
+    texts = list(texts)
+    if not showing(progress) or len(texts) <= chunk:
+        return encode(texts)
+    parts = []
+    with stage(f"encoding {len(texts):,} {noun()}", total=len(texts)) as advance:
+        for start in range(0, len(texts), chunk):
+            parts.append(encode(texts[start : start + chunk]))
+            advance(len(parts[-1]))
+    return np.vstack(parts)
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:

@@ -27,18 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..defaults import default_cache_dir
 from .base import Encoder, EncoderWrapper
 
 logger = logging.getLogger(__name__)
 
-CACHE_DIR_ENV = "RECOMMENDER_CACHE_DIR"
 _KEY_BYTES = 16
 _STALE_SECONDS = 3600  # a temporary shard file older than this belongs to a killed run
-
-
-def default_cache_dir() -> Path:
-    """``$RECOMMENDER_CACHE_DIR`` if set, else ``models/.embedding-cache``."""
-    return Path(os.environ.get(CACHE_DIR_ENV) or Path("models") / ".embedding-cache")
 
 
 def text_key(text: str) -> bytes:

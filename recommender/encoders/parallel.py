@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import ArtifactError
+from ..progress import noun, stage
 from .base import Encoder, EncoderWrapper
 
 __all__ = ["ParallelEncoder", "encode_chunk", "worker_encoder"]
@@ -70,7 +71,15 @@ class ParallelEncoder(EncoderWrapper):
         size = max(64, min(self.chunk_size, math.ceil(len(texts) / (workers * 3))))
         chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
         self.chunks_sent += len(chunks)
-        results = Parallel(n_jobs=self.n_jobs)(delayed(encode_chunk)(self.spec, chunk, batch_size) for chunk in chunks)
+        label = f"encoding {len(texts):,} {noun()} in {len(chunks)} chunks over {workers} workers"
+        results: list[tuple[str, np.ndarray]] = []
+        with stage(label, total=len(texts), show=progress) as advance:
+            # return_as="generator": results come back in order as they finish, so the bar moves.
+            for fingerprint, vectors in Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(encode_chunk)(self.spec, chunk, batch_size) for chunk in chunks
+            ):
+                results.append((fingerprint, vectors))
+                advance(len(vectors))
         expected = self.fingerprint()
         for fingerprint, _ in results:
             if fingerprint != expected:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import InvalidInputError
 from ..extras import import_extra
-from .base import DEFAULT_ENCODER, DEFAULT_MODEL_NAME, weights_fingerprint
+from .base import DEFAULT_ENCODER, DEFAULT_MODEL_NAME, encode_in_chunks, weights_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ class SentenceTransformerEncoder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # progress is one rich display
             SentenceTransformer = import_extra("sentence_transformers", "embed").SentenceTransformer
             import_extra("transformers.utils.logging", "embed").disable_progress_bar()
             logger.info("loading encoder from %s", self.model_path)
@@ -81,11 +82,13 @@ class SentenceTransformerEncoder:
     def encode(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.load().encode(
-            list(texts),
-            batch_size=batch_size,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        model = self.load()
+
+        def encode(chunk: list[str]) -> np.ndarray:
+            # sentence-transformers' own tqdm bars stay off: progress is one rich display (recommender.progress).
+            vectors = model.encode(
+                chunk, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True, normalize_embeddings=True
+            )
+            return np.asarray(vectors, dtype=np.float32)
+
+        return encode_in_chunks(encode, texts, progress=progress)

@@ -2,7 +2,7 @@
 
 ``recommender train`` writes ``recommender-train.json`` beside the trained model: its validation
 figures against the base model's, and the threshold calibrated for it on validation. An ESCO index
-built without ``--encoder`` uses the trained encoder in ``models/encoder-esco`` (or
+built without ``--encoder`` uses the trained encoder in the user's data folder (``encoder-esco``, or
 ``$RECOMMENDER_TRAINED_ENCODER``) only when that record says it beat the base model on validation; a
 fresh install has none and keeps the packaged all-MiniLM-L6-v2. Any encoder folder with a record
 brings its calibrated threshold along unless settings are given.
@@ -12,23 +12,17 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..defaults import default_trained_dir
 from ..inputs.taxonomy import Vocabulary
 
 logger = logging.getLogger(__name__)
 
 TRAINING_RECORD = "recommender-train.json"  # left out of the encoder fingerprint (encoders/base.py)
-TRAINED_ENCODER_ENV = "RECOMMENDER_TRAINED_ENCODER"
 CALIBRATED = ("threshold", "short_threshold", "per_segment", "exact_boost")
-
-
-def default_trained_dir() -> Path:
-    """``$RECOMMENDER_TRAINED_ENCODER`` if set, else ``models/encoder-esco`` (where `train` writes)."""
-    return Path(os.environ.get(TRAINED_ENCODER_ENV) or Path("models") / "encoder-esco")
 
 
 def read_training_record(folder: str | Path) -> dict[str, Any] | None:

@@ -41,5 +41,3 @@ def load_catalog(
         return standard
     records = read_records(path, delimiter=delimiter, encoding=encoding, file_format=file_format, kind="catalog")
     return catalog_from_records(records, path=str(path), mapping=mapping, strict=strict, max_text_chars=max_text_chars)
-
-

@@ -1,9 +1,10 @@
-"""Catalogs published in credential standards: Open Badges 3.0, CTDL and the European Learning Model.
+"""Catalogs published in credential standards: schema.org Course / EducationalOccupationalCredential, Open
+Badges 3.0, CTDL and the European Learning Model.
 
 :func:`load_standard_catalog` reads a JSON or JSON-LD document (or JSON Lines, one document per
 line), detects its standard unless told, and returns a :class:`~recommender.inputs.catalog.Catalog`.
 Records that cannot be read are reported with their position and reason; the rest still load.
-One module per standard (``openbadges``, ``ctdl``, ``elm``) turns records into catalog values.
+One module per standard (``schemaorg``, ``openbadges``, ``ctdl``, ``elm``) turns records into catalog values.
 """
 
 from __future__ import annotations
@@ -18,16 +19,24 @@ from typing import Any
 from ..errors import InvalidInputError
 from ..inputs.catalog import CATALOG_FIELDS, Catalog, SkippedRow, catalog_from_records
 from ..inputs.tabular import FORMATS, PathLike, Record
-from . import ctdl, elm, openbadges
+from . import ctdl, elm, openbadges, schemaorg
 from .common import Reading, top_items
 
 __all__ = ["STANDARDS", "detect_standard", "load_standard_catalog", "standard_name"]
 
 logger = logging.getLogger(__name__)
 
-STANDARDS = ("openbadges", "ctdl", "elm")
-NAMES = {"openbadges": "Open Badges 3.0", "ctdl": "CTDL", "elm": "European Learning Model"}
+STANDARDS = ("schemaorg", "openbadges", "ctdl", "elm")
+NAMES = {
+    "schemaorg": "schema.org Course",
+    "openbadges": "Open Badges 3.0",
+    "ctdl": "CTDL",
+    "elm": "European Learning Model",
+}
 _ALIASES = {
+    "schema": "schemaorg",
+    "schema.org": "schemaorg",
+    "course": "schemaorg",
     "ob": "openbadges",
     "ob3": "openbadges",
     "open-badges": "openbadges",
@@ -36,11 +45,13 @@ _ALIASES = {
 }
 _TABULAR = {*FORMATS, "tsv", "txt", "ndjson"}
 _READERS: dict[str, Callable[[Iterable[tuple[int, Any]], str], Reading]] = {
+    "schemaorg": schemaorg.read,
     "openbadges": openbadges.read,
     "ctdl": ctdl.read,
     "elm": elm.read,
 }
 _DETECTORS: dict[str, Callable[[Any], bool]] = {
+    "schemaorg": schemaorg.looks_like,
     "openbadges": openbadges.looks_like,
     "ctdl": ctdl.looks_like,
     "elm": elm.looks_like,
@@ -48,7 +59,8 @@ _DETECTORS: dict[str, Callable[[Any], bool]] = {
 SNIFF_BYTES = 64 * 1024
 SAMPLE = 50
 # Strings one of the standards puts near the top of a document; without any, the file is plain rows.
-MARKERS = ("purl.imsglobal.org/spec/ob", "Achievement", "ceterms:", "credreg.net", "purl.org/ctdl",
+MARKERS = ("schema.org", "EducationalOccupationalCredential",
+           "purl.imsglobal.org/spec/ob", "Achievement", "ceterms:", "credreg.net", "purl.org/ctdl",
            "data.europa.eu/snb", "LearningAchievementSpecification", "learningOutcome", "Qualification")  # fmt: skip
 
 
@@ -148,7 +160,7 @@ def load_standard_catalog(
     if mapping:
         raise InvalidInputError(
             f"{p} is a {NAMES[standard]} document: its fields are read from the standard, so --map does not "
-            "apply; drop --map (or pass --format json to read it as plain rows)"
+            "apply; drop --map (or pass --input-format json to read it as plain rows)"
         )
     reading = _READERS[standard](items, language)
     skipped = problems + reading.skipped
@@ -157,7 +169,7 @@ def load_standard_catalog(
         reasons = "; ".join(s.reason for s in skipped[:3]) or "it holds no records"
         found = detect_standard(items)
         hint = (
-            f"it looks like {NAMES[found]}: pass --format {found}"
+            f"it looks like {NAMES[found]}: pass --input-format {found}"
             if found not in (None, standard)
             else f"check that it is a {NAMES[standard]} document"
         )

@@ -320,5 +320,3 @@ def _normalize_mapping(mapping: Mapping[str, Sequence[str]] | None) -> dict[str,
     if mapping is None:
         return None
     return {k.strip().lower(): [v] if isinstance(v, str) else list(v) for k, v in mapping.items()}
-
-

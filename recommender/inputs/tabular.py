@@ -26,10 +26,12 @@ __all__ = [
     "PathLike",
     "Record",
     "apply_mapping",
+    "binary_kind",
     "check_columns",
     "columns",
     "parse_mapping",
     "peek_columns",
+    "read_rates",
     "read_records",
     "resolve_mapping",
 ]
@@ -44,6 +46,32 @@ _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "jsonl", "
     ".parquet": "parquet", ".pq": "parquet",
 }  # fmt: skip
 _FIELD_SIZE_LIMIT = 2**31 - 1  # the largest value csv accepts on every platform
+
+
+# First bytes of binary files people pass by mistake, and what they are.
+MAGIC = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP archive (or an Office document such as .xlsx or .docx)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xd0\xcf\x11\xe0": "an old Office document (.doc/.xls)",
+    b"PAR1": "a Parquet file",
+    b"\x7fELF": "a program",
+    b"SQLite format 3": "an SQLite database",
+}
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is by its first bytes ("a PNG image", "binary data"), or None for text."""
+    for magic, kind in MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 has NULs: not binary
+        return "binary data"
+    return None
 
 
 @dataclass(frozen=True)
@@ -83,7 +111,7 @@ def _detect_format(path: Path, file_format: str | None) -> str:
     if b"\x00" in head or text.count("\ufffd") > len(text) // 20:
         raise InvalidInputError(
             f"unknown format for {path}: it is not a text file (is it a spreadsheet or archive?); "
-            "export it as CSV, JSON Lines or Parquet, or pass --format csv|jsonl|json|parquet"
+            "export it as CSV, JSON Lines or Parquet, or pass --input-format csv|jsonl|json|parquet"
         )
     if text.startswith("{"):  # JSON Lines when the first line is a whole object
         try:
@@ -212,7 +240,7 @@ def _json_records(path: Path, encoding: str) -> Iterator[Record]:
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's stack
-        msg = f"{path} is not valid JSON ({exc}); fix it, or pass --format jsonl if it has one object per line"
+        msg = f"{path} is not valid JSON ({exc}); fix it, or pass --input-format jsonl if it has one object per line"
         raise InvalidInputError(msg) from None
     if isinstance(value, dict):
         lists = [v for v in value.values() if isinstance(v, list)]
@@ -276,6 +304,14 @@ def read_records(
     """
     p = _check_path(path, kind)
     fmt = _detect_format(p, file_format)
+    if fmt != "parquet":
+        with p.open("rb") as handle:
+            binary = binary_kind(handle.read(SNIFF_BYTES))
+        if binary is not None:
+            raise InvalidInputError(
+                f"{p} is {binary}, not a {kind} file of text rows; export it as CSV, JSON Lines or JSON "
+                "(a spreadsheet: File → Save as → CSV UTF-8), or give a Parquet file"
+            )
     enc = _resolve_encoding(encoding)
     gen: Iterator[Record]
     if fmt == "parquet":
@@ -412,3 +448,34 @@ def apply_mapping(
         if field not in out:
             out[field] = _get(values, field)
     return out
+
+
+def read_rates(path: PathLike) -> dict[str, float]:
+    """Exchange rates from a JSON object ``{"USD": 1, "EUR": 0.92}`` or a CSV ``currency,rate`` file."""
+    p = _check_path(path, "rates")
+    text = p.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if value is None:
+        rows = [row for row in csv.reader(text.splitlines()) if row and row[0].strip()]
+        if rows and not _is_number(rows[0][-1]):
+            rows = rows[1:]  # a header
+        value = {row[0]: row[1] for row in rows if len(row) >= 2}
+    if not isinstance(value, dict) or not value:
+        raise InvalidInputError(f'{p}: give rates as a JSON object {{"EUR": 0.92, ...}} or CSV lines currency,rate')
+    rates: dict[str, float] = {}
+    for code, rate in value.items():
+        if not _is_number(rate):
+            raise InvalidInputError(f"{p}: the rate of {code} is {rate!r}, not a number")
+        rates[str(code).strip().upper()] = float(rate)
+    return rates
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True

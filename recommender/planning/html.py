@@ -138,6 +138,7 @@ def _lists(result: PlanResult) -> str:
 
 def _steps(result: PlanResult) -> str:
     items = []
+    titles = {s.id: s.title for s in result.steps}  # prerequisites by title, not id
     for s in result.steps:
         title = f'<a href="{escape(s.url)}">{escape(s.title)}</a>' if s.url else escape(s.title)
         extra = [x for x in (s.provider, s.level, _hours(s.hours), _money(s.cost, s.currency)) if x]
@@ -145,9 +146,11 @@ def _steps(result: PlanResult) -> str:
         lines = [f"{title} <span class='muted'>({escape(' · '.join(extra))})</span>",
                  f"<br>newly covers: {escape(new)}; coverage {s.coverage:.0%}"]  # fmt: skip
         if s.requires:
-            lines.append(f"<br><span class='muted'>needs first: {escape(', '.join(s.requires))}</span>")
+            needs = ", ".join(titles.get(i, i) for i in s.requires)
+            lines.append(f"<br><span class='muted'>needs first: {escape(needs)}</span>")
         if s.includes:
-            lines.append(f"<br><span class='muted'>includes: {escape(', '.join(s.includes))}</span>")
+            parts = ", ".join(t for t in s.included_titles or s.includes)
+            lines.append(f"<br><span class='muted'>includes: {escape(parts)}</span>")
         if s.reason:
             lines.append(f"<br><span class='muted'>{escape(s.reason)}</span>")
         items.append(f"<li>{''.join(lines)}</li>")

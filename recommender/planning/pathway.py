@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import InvalidInputError
-from ..matching.filters import Filters
+from ..matching.filters import Filters, costs_in
 from ..matching.results import MissingSkill
 from ..skills.results import Role
 from .results import Budget, CoveredSkill, PlanResult, PlanStep, PlanTotals, SolverInfo
@@ -245,6 +245,8 @@ def prepare_plan(
     credit = table["credit"]
     language = None if language is not None and language.strip().lower() == "any" else language
     known, filter_notes = Filters(None, None, level, language).mask(model.facts_)
+    if budget.max_cost is not None:  # a plan adds costs: they must be in one currency
+        costs_in(model.facts_, fix="a plan adds its credentials' costs, so leave out --max-cost for this catalog")
     allowed = known.copy()
     for limit, values, name in ((budget.max_hours, model.facts_.hours, "hours"),
                                 (budget.max_cost, model.facts_.cost, "cost")):  # fmt: skip
@@ -362,16 +364,20 @@ def _steps(model: Recommender, role: Role, ordered: list[int], table: dict[str, 
         catalog_first = [x for group in graph.requires[c] for x in group if x in in_plan]
         requires = tuple(dict.fromkeys(credentials[x].id for x in [*catalog_first, *sorted(taught_first.get(c, ()))]))
         needed_by = [
-            credentials[d].id for d in ordered if any(c in g for g in graph.requires[d]) or c in taught_first.get(d, ())
+            credentials[d].title
+            for d in ordered
+            if any(c in g for g in graph.requires[d]) or c in taught_first.get(d, ())
         ]
+        parts = sorted(graph.parts.get(c, ()))
         steps.append(
             PlanStep(
                 step=number, id=credential.id, title=credential.title, provider=credential.provider,
                 hours=credential.hours, cost=credential.cost, currency=credential.currency, level=credential.level,
                 url=credential.url, gain=gain, coverage=float(cover @ weights) / total, total_hours=hours,
                 total_cost=cost, covers=covers, requires=requires,
-                includes=tuple(credentials[p].id for p in sorted(graph.parts.get(c, ()))),
+                includes=tuple(credentials[p].id for p in parts),
                 reason=f"prerequisite of {', '.join(needed_by)}" if needed_by and gain <= 0 else "",
+                included_titles=tuple(credentials[p].title for p in parts),
             )
         )  # fmt: skip
     return steps, cover

@@ -16,6 +16,7 @@ def print_plan(result: PlanResult, console: Console, *, skills_shown: int = 6) -
                   + (", ".join(s.label for s in role.skills) or "none"))  # fmt: skip
     if role.held:
         console.print(f"[bold]Already held (not needed):[/bold] {', '.join(s.label for s in role.held)}")
+    titles = {step.id: step.title for step in result.steps}  # prerequisites and parts by title, not id
     if result.steps:
         table = Table(show_lines=True)
         for column, justify in (("#", "right"), ("Credential", "left"), ("Newly covers (credit)", "left"),
@@ -27,8 +28,9 @@ def print_plan(result: PlanResult, console: Console, *, skills_shown: int = 6) -
             if len(new) > skills_shown:
                 covered += f"\n… {len(new) - skills_shown} more"
             details = [x for x in (step.provider, step.level) if x]
-            extra = [f"needs first: {', '.join(step.requires)}"] if step.requires else []
-            extra += [f"includes: {', '.join(step.includes)}"] if step.includes else []
+            extra = [f"needs first: {', '.join(titles.get(i, i) for i in step.requires)}"] if step.requires else []
+            parts = step.included_titles or step.includes
+            extra += [f"includes: {', '.join(parts)}"] if parts else []
             extra += [step.reason] if step.reason else []
             title = step.title + (f"\n[dim]{' · '.join(details)}[/dim]" if details else "")
             title += "".join(f"\n[dim]{line}[/dim]" for line in extra)

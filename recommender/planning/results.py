@@ -51,7 +51,8 @@ class PlanStep(Serialisable):
     covers: tuple[CoveredSkill, ...] = ()
     requires: tuple[str, ...] = ()  # planned credentials this one needs first
     includes: tuple[str, ...] = ()  # parts that stack into this credential (not taken separately)
-    reason: str = ""  # e.g. "prerequisite of X" when it covers nothing new itself
+    reason: str = ""  # e.g. "prerequisite of X" (X's title) when it covers nothing new itself
+    included_titles: tuple[str, ...] = ()  # the titles of ``includes``, in the same order
 
     @property
     def new_skills(self) -> tuple[CoveredSkill, ...]:

@@ -16,12 +16,11 @@ from typing import Any, TextIO
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from ..defaults import default_model_dir
 from ..matching.engine import Recommender
-from ..store.live import open_index
+from ..store.live import locate_index, open_index
 from ..version import __version__
 from .problems import PROBLEM_TYPE, RequestPlumbing, install_error_handlers
-from .routes import install_routes
+from .routes import UPLOADS, install_routes
 from .state import Service, ServiceConfig
 from .swap import LiveIndex
 
@@ -34,15 +33,15 @@ def create_app(
     loader: Callable[[Path], Recommender] = open_index,
     access_log: TextIO | None = None,
 ) -> FastAPI:
-    """The HTTP API and web page over the index in ``model_dir`` (default: ``default_model_dir()``, built
-    from the embedded catalog when missing, as ``open_index`` does).
+    """The HTTP API and web page over the index in ``model_dir`` (default: the default index, as
+    ``open_index`` finds it: ``store.live.locate_index``).
 
     ``model`` is an already opened index of ``model_dir`` (not opened again); ``loader`` (default
     ``open_index``) opens the first one and each new version after a swap; ``access_log`` receives
     the JSON access lines (stderr by default).
     """
     config = config or ServiceConfig()
-    folder = Path(model_dir) if model_dir is not None else default_model_dir()
+    folder = locate_index(model_dir)
     first = model if model is not None else loader(folder)
     live = LiveIndex(folder, loader=loader, first=first, check_every=config.check_every)
     app = FastAPI(
@@ -55,7 +54,10 @@ def create_app(
     app.state.service = Service(live, config)
     install_error_handlers(app)
     install_routes(app)
-    app.add_middleware(RequestPlumbing, max_body=config.max_body, unlimited=("/v1/score",), log=access_log)
+    app.add_middleware(
+        RequestPlumbing, max_body=config.max_body, unlimited=("/v1/score",), uploads=UPLOADS,
+        max_upload=config.max_upload, log=access_log,
+    )  # fmt: skip
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -89,4 +91,5 @@ def app_from_environment() -> FastAPI:
     return create_app(os.environ.get("RECOMMENDER_SERVE_MODEL_DIR") or None, config=ServiceConfig(
         max_body=int(os.environ.get("RECOMMENDER_SERVE_MAX_BODY", ServiceConfig.max_body)),
         max_text_chars=int(os.environ.get("RECOMMENDER_SERVE_MAX_TEXT", ServiceConfig.max_text_chars)),
+        max_upload=int(os.environ.get("RECOMMENDER_SERVE_MAX_UPLOAD", ServiceConfig.max_upload)),
     ))  # fmt: skip

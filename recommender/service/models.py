@@ -24,8 +24,12 @@ MAX_BUDGET = 1_000_000.0
 SHORT_TEXT = 2_000  # titles, skill lists, levels and languages
 
 TEXT_HELP = "A job description (cut at the server's text limit, with a warning)."
-
-
+POSTING_HELP = (
+    "A job posting as a schema.org JobPosting (a JSON-LD object, as job boards publish it): its title and its "
+    "description, responsibilities, qualifications, skills, experience, education and occupationalCategory are "
+    "the role. Give text or posting, not both."
+)
+RATES_HELP = "Exchange rates for max_cost across currencies: units of each currency per 1 of currency."
 MIN_SCORE_HELP = "Leave out skills found in the text with a lower similarity (1: named word for word)."
 
 
@@ -34,61 +38,57 @@ class _Request(BaseModel):
 
 
 class SkillsRequest(_Request):
-    """``POST /v1/skills``: the text to read."""
+    """``POST /v1/skills``: the text to read, or a JobPosting."""
 
-    text: str = Field(min_length=1, description="The text to read (cut at the server's text limit, with a warning).")
-    min_score: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="Leave out skills found in the text with a lower similarity (1: named word for word).",
+    text: str | None = Field(
+        None, min_length=1, description="The text to read (cut at the server's text limit, with a warning)."
     )
+    posting: dict[str, Any] | None = Field(None, description=POSTING_HELP)
+    min_score: float | None = Field(None, ge=0, le=1, description=MIN_SCORE_HELP)
 
 
 class RecommendRequest(_Request):
     """``POST /v1/recommend``: a role as text, a skill list or a job title, with what the person has."""
 
     text: str | None = Field(None, description=TEXT_HELP)
+    posting: dict[str, Any] | None = Field(None, description=POSTING_HELP)
     skills: str | None = Field(None, max_length=SHORT_TEXT, description="Comma-separated skills the role needs.")
     title: str | None = Field(None, max_length=SHORT_TEXT, description="A job title (indexes with ESCO occupations).")
-    have: str | None = Field(None, description="Skills the person already has: a list or a CV.")
+    have: str | None = Field(None, description="Skills the person already has: a list or a CV's text.")
     k: int = Field(10, ge=1, le=MAX_K, description="How many credentials to return.")
     max_hours: float | None = Field(None, ge=0, le=MAX_BUDGET, description="Only credentials of at most these hours.")
     max_cost: float | None = Field(None, ge=0, le=MAX_BUDGET, description="Only credentials costing at most this.")
+    currency: str | None = Field(
+        None, max_length=10, description="The currency of max_cost (default: the catalog's, when it has one)."
+    )
+    rates: dict[str, float] | None = Field(None, max_length=300, description=RATES_HELP)
     level: str | None = Field(None, max_length=SHORT_TEXT, description="Levels, comma-separated.")
     language: str | None = Field(None, max_length=SHORT_TEXT, description="Languages, comma-separated.")
-    min_score: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="Leave out skills found in the text with a lower similarity (1: named word for word).",
-    )
+    min_score: float | None = Field(None, ge=0, le=1, description=MIN_SCORE_HELP)
 
 
 class PlanRequest(_Request):
     """``POST /v1/plan``: a role, what the person has, and budgets for the whole plan."""
 
     text: str | None = Field(None, description=TEXT_HELP)
+    posting: dict[str, Any] | None = Field(None, description=POSTING_HELP)
     skills: str | None = Field(None, max_length=SHORT_TEXT, description="Comma-separated skills the role needs.")
     title: str | None = Field(None, max_length=SHORT_TEXT, description="A job title (indexes with ESCO occupations).")
-    have: str | None = Field(None, description="Skills the person already has: a list or a CV.")
+    have: str | None = Field(None, description="Skills the person already has: a list or a CV's text.")
     max_hours: float | None = Field(None, ge=0, le=MAX_BUDGET, description="Hours the whole plan may take.")
     max_cost: float | None = Field(None, ge=0, le=MAX_BUDGET, description="What the whole plan may cost.")
     max_credentials: int | None = Field(None, ge=1, le=MAX_CREDENTIALS, description="At most this many credentials.")
     level: str | None = Field(None, max_length=SHORT_TEXT, description="Levels, comma-separated.")
     language: str | None = Field(None, max_length=SHORT_TEXT, description="Languages, comma-separated.")
-    min_score: float | None = Field(
-        None,
-        ge=0,
-        le=1,
-        description="Leave out skills found in the text with a lower similarity (1: named word for word).",
-    )
+    min_score: float | None = Field(None, ge=0, le=1, description=MIN_SCORE_HELP)
 
 
 @dataclass(frozen=True)
 class RecommendResponse(QueryResult):
-    """What ``recommender query --format json`` prints, plus the server's warnings."""
+    """What ``recommender query --format json`` prints (``score_max``: the highest score this index gives),
+    plus the server's warnings."""
 
+    score_max: float = 0.0
     warnings: tuple[str, ...] = ()
 
 

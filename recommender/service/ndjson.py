@@ -1,8 +1,9 @@
 """``POST /v1/score``: NDJSON postings in, NDJSON results out, both streamed with bounded memory.
 
-The body is read line by line as it arrives; postings are scored in chunks of ``chunk_size`` (off
-the event loop) and each chunk's lines are sent before the next chunk is read, so the server holds
-at most one chunk and one line whatever the body's length. Output has one line per posting, in input
+Each line is ``{id, title, text}`` or a schema.org JobPosting (JSON-LD). The body is read line by
+line as it arrives; postings are scored in chunks of ``chunk_size`` (off the event loop) and each
+chunk's lines are sent before the next chunk is read, so the server holds at most one chunk and one
+line whatever the body's length. Output has one line per posting, in input
 order: ``{id, title, role, recommendations, notes}`` or ``{id, row, error}`` (a line that is not a
 JSON object, has no text, or is longer than the line limit). Blank lines are not postings.
 """
@@ -13,6 +14,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from ..inputs.fields import parse_text, truncate_text
+from ..inputs.jobposting import looks_like_jsonld_posting, posting_from_node
 from ..inputs.postings import Posting, PostingError
 from ..matching.batch import score_postings
 from ..matching.engine import Recommender
@@ -30,6 +32,11 @@ def parse_line(line: bytes, row: int, max_text_chars: int) -> Item:
         return PostingError(id=str(row), row=row, error=f"line {row} is not valid JSON ({exc}); send one object a line")
     if not isinstance(record, dict):
         return PostingError(id=str(row), row=row, error=f"line {row} is not a JSON object with id, title and text")
+    if looks_like_jsonld_posting(record):  # a schema.org JobPosting, as job boards publish it
+        found = posting_from_node(record, row)
+        if not found.text:
+            return PostingError(id=found.id, row=row, error="no text (no description, skills or qualifications)")
+        return Posting(id=found.id, title=found.title, text=truncate_text(found.text, max_text_chars), row=row)
     posting_id = parse_text(record.get("id")) or str(row)
     text = parse_text(record.get("text"))
     if not text:

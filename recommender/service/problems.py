@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -40,7 +41,9 @@ class BodyTooLarge(StarletteHTTPException):
     """The request body passed the server's limit (raised while it is read)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the body is larger than {limit} bytes; send a shorter text (or raise --max-body)")
+        super().__init__(
+            413, f"the body is larger than {limit} bytes, the server's limit; send a shorter text or a smaller file"
+        )
 
 
 def problem(status: int, detail: str, *, request_id: str | None = None, **extra: Any) -> JSONResponse:
@@ -88,11 +91,30 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInputError)
     async def invalid(request: Request, exc: InvalidInputError) -> JSONResponse:
-        return problem(422, str(exc), request_id=_request_id(request))
+        return problem(422, http_terms(str(exc)), request_id=_request_id(request))
 
     @app.exception_handler(ArtifactError)
     async def artifact(request: Request, exc: ArtifactError) -> JSONResponse:
         return problem(503, str(exc), request_id=_request_id(request))
+
+
+# The library's messages name the command line's options; an API client sends fields.
+_PHRASES = (
+    ("(text or --file)", "(text or posting)"),
+    ("TEXT or --file", "text or posting"),
+    ("pass TEXT, --file FILE, or pipe the text in", "send text or posting"),
+    ("--rates FILE", "rates"),
+    ("--currency CODE", "currency"),
+)
+_FIELDS = {"--file": "posting", "--have-file": "cv", "--model-dir": "the server's index", "--map": "fields"}
+_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z-]*|-k)\b")
+
+
+def http_terms(message: str) -> str:
+    """A library message in the API's terms: ``--max-cost`` → ``max_cost``, ``-k`` → ``k``, ``--file`` → ``posting``."""
+    for cli, http in _PHRASES:
+        message = message.replace(cli, http)
+    return _FLAG.sub(lambda m: _FIELDS.get(m.group(1), m.group(1).lstrip("-").replace("-", "_")), message)
 
 
 class RequestPlumbing:
@@ -102,11 +124,20 @@ class RequestPlumbing:
     access-log line per request on ``log`` (stderr by default)."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body: int, unlimited: tuple[str, ...] = (), log: TextIO | None = None
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        unlimited: tuple[str, ...] = (),
+        uploads: tuple[str, ...] = (),
+        max_upload: int = 0,
+        log: TextIO | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body
         self.unlimited = unlimited
+        self.uploads = uploads  # paths taking file uploads: max_upload bytes
+        self.max_upload = max(max_upload, max_body)
         self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -128,12 +159,13 @@ class RequestPlumbing:
             await send(message)
 
         limited = not scope["path"].startswith(self.unlimited)
+        limit = self.max_upload if self.uploads and scope["path"] in self.uploads else self.max_body
         try:
-            if limited and _declared_length(headers) > self.max_body:
-                response = problem(413, str(BodyTooLarge(self.max_body).detail), request_id=request_id)
+            if limited and _declared_length(headers) > limit:
+                response = problem(413, str(BodyTooLarge(limit).detail), request_id=request_id)
                 await response(scope, receive, send_with_id)
                 return
-            await self.app(scope, self._counting(receive) if limited else receive, send_with_id)
+            await self.app(scope, self._counting(receive, limit) if limited else receive, send_with_id)
         except Exception:
             # An unexpected failure: the traceback goes to the log, the client gets a problem naming the request.
             logger.exception("request %s failed", request_id)
@@ -144,7 +176,7 @@ class RequestPlumbing:
         finally:
             self._access(scope, status["code"], started, request_id)
 
-    def _counting(self, receive: Receive) -> Receive:
+    def _counting(self, receive: Receive, limit: int) -> Receive:
         seen = 0
 
         async def counted() -> Message:
@@ -152,8 +184,8 @@ class RequestPlumbing:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise BodyTooLarge(self.max_body)
+                if seen > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         return counted

@@ -13,13 +13,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, overload
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..errors import InvalidInputError
 from ..inputs.catalog import Credential
+from ..inputs.documents import read_cv, read_role
 from ..inputs.fields import truncate_text
+from ..inputs.jobposting import postings_in_jsonld
 from ..matching.filters import Filters
 from ..planning.html import plan_heading, render_plan_html
 from ..planning.pathway import build_plan
@@ -28,6 +31,9 @@ from ..store.artifacts import MANIFEST
 from .models import (
     MAX_BUDGET,
     MAX_K,
+    MIN_SCORE_HELP,
+    SHORT_TEXT,
+    TEXT_HELP,
     CredentialDetail,
     CredentialList,
     Health,
@@ -45,8 +51,13 @@ from .state import Service
 from .swap import Loaded
 
 VERSION_HEADER = "X-Index-Version"
+UPLOADS = ("/v1/recommend/files",)  # routes taking file uploads: ServiceConfig.max_upload bytes
 NDJSON = "application/x-ndjson"
-STATIC = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+STATIC = {
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 # The page talks only to this server: no CDN, font, image or script from anywhere else.
 PAGE_POLICY = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
@@ -105,6 +116,36 @@ def _cut(service: Service, value: str | None, name: str, warnings: list[str]) ->
     return truncate_text(value, limit)
 
 
+def _posting(service: Service, posting: dict[str, Any], warnings: list[str]) -> tuple[str, str | None]:
+    """The text and title of the one schema.org JobPosting in ``posting`` (a JSON-LD object)."""
+    postings = postings_in_jsonld(posting)
+    if not postings:
+        raise InvalidInputError('posting holds no schema.org JobPosting: send a JSON-LD object, "@type": "JobPosting"')
+    if len(postings) > 1:
+        raise InvalidInputError(f"posting holds {len(postings)} JobPostings: send one (POST /v1/score takes many)")
+    found = postings[0]
+    if not found.text:
+        raise InvalidInputError("posting: the JobPosting has no description, responsibilities, qualifications, skills")
+    return _cut(service, found.text, "posting", warnings), found.title or None
+
+
+def _role_text(
+    service: Service, text: str | None, posting: dict[str, Any] | None, title: str | None, warnings: list[str]
+) -> tuple[str | None, str | None]:
+    """The role's text and title: ``text``, or a JobPosting's (not both); ``title`` wins over the posting's."""
+    if posting is None:
+        return _cut(service, text, "text", warnings), title
+    if text:
+        raise InvalidInputError("give text or posting, not both")
+    found, posting_title = _posting(service, posting, warnings)
+    return found, title or posting_title
+
+
+def _score_max(live: Loaded) -> float:
+    settings = live.model.settings
+    return float(settings.coverage_weight + settings.lexical_weight + settings.dense_weight)
+
+
 @lru_cache(maxsize=2)  # the live index and the one before a swap
 def _haystacks(live: Loaded) -> tuple[str, ...]:
     return tuple(" ".join((c.id, c.title, c.provider, *c.skills)).casefold() for c in live.model.credentials_)
@@ -153,6 +194,10 @@ def install_routes(app: FastAPI) -> None:
         html = page.joinpath("index.html").read_text(encoding="utf-8")
         return HTMLResponse(html, headers={"Content-Security-Policy": PAGE_POLICY})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(page.joinpath("favicon.svg").read_bytes(), media_type=STATIC["favicon.svg"])
+
     @app.get("/static/{name}", include_in_schema=False)
     async def static(name: str) -> Response:
         if name not in STATIC:
@@ -181,9 +226,11 @@ def install_routes(app: FastAPI) -> None:
         service = _service(request)
         live = service.live.current()
         warnings: list[str] = []
-        text = _cut(service, body.text, "text", warnings)
+        text, _ = _role_text(service, body.text, body.posting, None, warnings)
+        if not text:
+            raise InvalidInputError("give text (the text to read) or posting (a schema.org JobPosting)")
         matches = await service.run(lambda: live.model.skills(text, min_score=body.min_score))
-        return _json({"skills": [m.to_dict() for m in matches], "warnings": warnings}, live)
+        return _json({"skills": [m.to_dict() for m in matches], "notes": [], "warnings": warnings}, live)
 
     @v1.post("/recommend", response_model=None, summary="Ranked, explained credentials for a role",
              responses={200: {"model": RecommendResponse}, **problem_responses(400, 413, 422)})  # fmt: skip
@@ -191,20 +238,64 @@ def install_routes(app: FastAPI) -> None:
         service = _service(request)
         live = service.live.current()
         warnings: list[str] = []
-        text, have = _cut(service, body.text, "text", warnings), _cut(service, body.have, "have", warnings)
-        filters = Filters(body.max_hours, body.max_cost, body.level, body.language)
+        text, title = _role_text(service, body.text, body.posting, body.title, warnings)
+        have = _cut(service, body.have, "have", warnings)
+        filters = Filters(body.max_hours, body.max_cost, body.level, body.language, currency=body.currency,
+                          rates=body.rates)  # fmt: skip
         result = await service.run(
             lambda: live.model.recommend(
-                text,
-                skills=body.skills,
-                have=have,
-                k=body.k,
-                filters=filters,
-                title=body.title,
-                min_score=body.min_score,
+                text, skills=body.skills, have=have, k=body.k, filters=filters, title=title, min_score=body.min_score
             )
         )
-        return _json({**result.to_dict(), "warnings": warnings}, live)
+        return _json({**result.to_dict(), "score_max": _score_max(live), "warnings": warnings}, live)
+
+    @v1.post(
+        UPLOADS[0].removeprefix("/v1"),
+        response_model=None,
+        summary="Ranked credentials for an uploaded job posting and CV (multipart/form-data)",
+        responses={200: {"model": RecommendResponse}, **problem_responses(400, 413, 422)},
+    )
+    async def recommend_files(
+        request: Request,
+        posting: UploadFile | None = File(
+            None, description="The job posting: text, a schema.org JobPosting (.json) or a web page embedding one."
+        ),
+        cv: UploadFile | None = File(None, description="What the person has: a CV as PDF, Word (.docx) or text."),
+        text: str | None = Form(None, description=TEXT_HELP),
+        skills: str | None = Form(None, max_length=SHORT_TEXT, description="Comma-separated skills the role needs."),
+        title: str | None = Form(None, max_length=SHORT_TEXT, description="A job title."),
+        have: str | None = Form(None, description="Skills the person already has, as a list."),
+        k: int = Form(10, ge=1, le=MAX_K, description="How many credentials to return."),
+        max_hours: float | None = Form(None, ge=0, le=MAX_BUDGET),
+        max_cost: float | None = Form(None, ge=0, le=MAX_BUDGET),
+        currency: str | None = Form(None, max_length=10),
+        level: str | None = Form(None, max_length=SHORT_TEXT),
+        language: str | None = Form(None, max_length=SHORT_TEXT),
+        min_score: float | None = Form(None, ge=0, le=1, description=MIN_SCORE_HELP),
+    ) -> Response:
+        service = _service(request)
+        live = service.live.current()
+        warnings: list[str] = []
+        role_text, role_title = _cut(service, text, "text", warnings), title
+        if posting is not None:
+            if text:
+                raise InvalidInputError("give text or posting, not both")
+            data, name = await posting.read(), posting.filename or "posting"
+            role = await service.run(lambda: read_role(data, name=name))
+            role_text, role_title = _cut(service, role.text, "posting", warnings), title or role.title
+        held = [have] if have else []
+        if cv is not None:
+            cv_data, cv_name = await cv.read(), cv.filename or "cv"
+            held.append(_cut(service, await service.run(lambda: read_cv(cv_data, name=cv_name, what="cv")), "cv",
+                             warnings))  # fmt: skip
+        filters = Filters(max_hours, max_cost, level, language, currency=currency)
+        result = await service.run(
+            lambda: live.model.recommend(
+                role_text, skills=skills, have="\n".join(held) or None, k=k, filters=filters, title=role_title,
+                min_score=min_score,
+            )
+        )
+        return _json({**result.to_dict(), "score_max": _score_max(live), "warnings": warnings}, live)
 
     plan_ok = {"model": PlanResponse, "content": {"text/html": {"schema": {"type": "string"}}}}
 
@@ -218,14 +309,15 @@ def install_routes(app: FastAPI) -> None:
         service = _service(request)
         live = service.live.current()
         warnings: list[str] = []
-        text, have = _cut(service, body.text, "text", warnings), _cut(service, body.have, "have", warnings)
+        text, title = _role_text(service, body.text, body.posting, body.title, warnings)
+        have = _cut(service, body.have, "have", warnings)
         budget = Budget(body.max_hours, body.max_cost, body.max_credentials)
         result = await service.run(
-            lambda: build_plan(live.model, text, skills=body.skills, have=have, title=body.title, budget=budget,
+            lambda: build_plan(live.model, text, skills=body.skills, have=have, title=title, budget=budget,
                                level=body.level, language=body.language, min_score=body.min_score)
         )  # fmt: skip
         if format == "html":
-            html = render_plan_html(result, title=plan_heading(body.text, body.title, body.skills))
+            html = render_plan_html(result, title=plan_heading(text, title, body.skills))
             return HTMLResponse(html, headers={VERSION_HEADER: live.version})
         return _json({**result.to_dict(), "warnings": warnings}, live)
 

@@ -48,4 +48,5 @@ def run_server(
     os.environ["RECOMMENDER_SERVE_MODEL_DIR"] = str(model_dir)
     os.environ["RECOMMENDER_SERVE_MAX_BODY"] = str(config.max_body)
     os.environ["RECOMMENDER_SERVE_MAX_TEXT"] = str(config.max_text_chars)
+    os.environ["RECOMMENDER_SERVE_MAX_UPLOAD"] = str(config.max_upload)
     uvicorn.run("recommender.service.app:app_from_environment", factory=True, workers=workers, **common)  # type: ignore[arg-type]

@@ -19,13 +19,15 @@ T = TypeVar("T")
 class ServiceConfig:
     """The server's limits.
 
-    ``max_body`` bytes per JSON request (413 beyond; for ``/v1/score`` it bounds each line);
+    ``max_body`` bytes per JSON request (413 beyond; for ``/v1/score`` it bounds each line); ``max_upload``
+    bytes per file upload request (``/v1/recommend/files``: a posting and a CV);
     ``max_text_chars`` per text (cut, with a warning); ``api_key`` (default ``$RECOMMENDER_API_KEY``)
     makes ``/v1`` require ``Authorization: Bearer KEY``; ``threads`` bounds concurrent CPU work;
     ``check_every`` seconds between looks at the index's ``CURRENT`` pointer.
     """
 
     max_body: int = 1_000_000
+    max_upload: int = 10_000_000
     max_text_chars: int = 20_000
     api_key: str | None = field(default_factory=lambda: os.environ.get(API_KEY_ENV) or None)
     threads: int = 1

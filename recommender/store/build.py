@@ -11,8 +11,9 @@ and querying an index never pays for them.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from ..defaults import CATALOG_FILE, SKILLS_FILE, default_model_dir, embedded_data_dir
 from ..errors import InvalidInputError
 from ..matching.settings import Settings
-from .artifacts import file_sha256, read_manifest
+from ..progress import naming, stage
+from .artifacts import CURRENT, file_sha256, read_manifest
 
 if TYPE_CHECKING:
     from ..inputs.catalog import Catalog
@@ -101,8 +103,24 @@ def build_index(
     folder = Path(model_dir) if model_dir is not None else default_model_dir()
     if folder.is_file():
         raise InvalidInputError(f"--model-dir {folder} is a file; give a folder for the index")
-    with index_lock(folder, wait=wait):
-        return _build_locked(catalog, folder, options or IndexOptions(), progress, started)
+    created = _first_missing(folder)  # what this run creates, and removes again if it fails
+    try:
+        with index_lock(folder, wait=wait):
+            return _build_locked(catalog, folder, options or IndexOptions(), progress, started)
+    except BaseException:
+        if created is not None and not (folder / CURRENT).exists():
+            shutil.rmtree(created, ignore_errors=True)  # a failed first build leaves nothing behind
+        raise
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (None: ``folder`` exists)."""
+    missing = None
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
 
 
 def _build_locked(
@@ -119,31 +137,41 @@ def _build_locked(
     from .index_io import save_index
 
     fields = parse_mapping(options.mapping, known_fields=CATALOG_FIELDS) if options.mapping else None
-    loaded = load_catalog(
-        catalog, mapping=fields, delimiter=options.delimiter, encoding=options.encoding,
-        file_format=options.file_format, strict=options.strict, language=options.catalog_language,
-    )  # fmt: skip
+    with stage(f"reading the catalog {Path(catalog).name}", show=progress):
+        loaded = load_catalog(
+            catalog, mapping=fields, delimiter=options.delimiter, encoding=options.encoding,
+            file_format=options.file_format, strict=options.strict, language=options.catalog_language,
+        )  # fmt: skip
     logger.info("catalog: %s", loaded.report.summary())
-    vocabulary = load_taxonomy(options.taxonomy) if options.taxonomy is not None else None
+    vocabulary = None
+    if options.taxonomy is not None:
+        with stage(f"reading the skill vocabulary {Path(options.taxonomy).name}", show=progress):
+            vocabulary = load_taxonomy(options.taxonomy)
     encoder = options.encoder if options.encoder is not None else default_encoder_for(vocabulary)
     settings = options.settings if options.settings is not None else calibrated_settings(Settings(), encoder)
     structure = None
     if vocabulary is not None and vocabulary.source == "esco" and options.taxonomy is not None:
         structure = load_skill_structure(options.taxonomy, vocabulary)  # ESCO's broader/related links
-    model = Recommender(_text_encoder(encoder, options), settings).fit(
-        loaded, vocabulary, structure=structure, progress=progress
-    )
+    text_encoder = _text_encoder(encoder, options, lambda: _stage_names(loaded, vocabulary))
+    credentials = len(loaded.credentials)
+    with stage(f"profiling {credentials:,} credentials", show=progress), naming("catalog segments"):
+        model = Recommender(text_encoder, settings).fit(loaded, vocabulary, structure=structure, progress=progress)
     occupations = occupations_folder(options, vocabulary) if options.use_occupations else None
     if occupations is not None:
-        model.attach_occupations(load_occupations(occupations), progress=progress)
+        found = load_occupations(occupations)
+        with stage(f"indexing {len(found):,} ESCO occupations", show=progress), naming("occupation texts"):
+            model.attach_occupations(found, progress=progress)
     inputs = _input_record(catalog, loaded, options, vocabulary, occupations)
-    version = save_index(model, model_dir, inputs=inputs)
+    with stage(f"writing the index into {model_dir}", show=progress):
+        version = save_index(model, model_dir, inputs=inputs)
     counts = read_manifest(version)["counts"]
     return IndexSummary(str(model_dir), version.name, counts, loaded.report.summary(), time.perf_counter() - started)
 
 
-def _text_encoder(spec: str | None, options: IndexOptions) -> Any:
-    """The encoder ``spec`` names (None: the default), over ``options.jobs`` workers, behind the embedding cache."""
+def _text_encoder(spec: str | None, options: IndexOptions, names: Callable[[], dict[str, set[str]]]) -> Any:
+    """The encoder ``spec`` names (None: the default), over ``options.jobs`` workers, behind the embedding
+    cache; ``names`` label its progress (``NamingEncoder``)."""
+    from ..encoders.base import NamingEncoder
     from ..encoders.cache import CachedEncoder
     from ..encoders.load import load_encoder
     from ..encoders.parallel import ParallelEncoder
@@ -151,9 +179,25 @@ def _text_encoder(spec: str | None, options: IndexOptions) -> Any:
     encoder: Any = load_encoder(spec)
     if options.jobs != 1:
         encoder = ParallelEncoder(encoder, options.jobs)
+    encoder = NamingEncoder(encoder, names())
     if options.use_cache:
         encoder = CachedEncoder(encoder, options.cache_dir)
     return encoder
+
+
+def _stage_names(loaded: Catalog, vocabulary: Vocabulary | None) -> dict[str, set[str]]:
+    """What the encoder is given while an index is built, by name: the vocabulary's names and descriptions
+    and the credentials' whole documents (the rest is catalog segments, or occupations)."""
+    from ..inputs.taxonomy import vocabulary_from_catalog
+    from ..matching.engine import credential_document
+
+    names = {"credential documents": {credential_document(c) for c in loaded.credentials}}
+    try:
+        base = vocabulary if vocabulary is not None else vocabulary_from_catalog(loaded)
+    except InvalidInputError:
+        return names  # fitting says what is wrong with the catalog
+    described = {skill.description for skill in base if skill.description}
+    return {"skill names": set(base.surface_forms()[0]), "skill descriptions": described, **names}
 
 
 def _input_record(

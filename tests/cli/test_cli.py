@@ -54,8 +54,8 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def build(catalog: Path, model_dir: Path, *extra: str) -> dict[str, Any]:
-    """Run ``index --encoder hash --json`` and return its summary."""
-    result = invoke("index", "--catalog", catalog, "--encoder", "hash", "--model-dir", model_dir, "--json", *extra)
+    """Run ``index --encoder hash --format json`` and return its summary."""
+    result = invoke("index", "--catalog", catalog, "--encoder", "hash", "-m", model_dir, "--format", "json", *extra)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     return json.loads(result.stdout)
@@ -154,8 +154,29 @@ def test_have_removes_held_skills_given_as_a_list_or_a_file(model_dir: Path, tmp
     assert payload["recommendations"][0]["id"] == "py-201"
     cv = tmp_path / "cv.txt"
     cv.write_text("SQL\nExcel\n", encoding="utf-8")
-    from_file = query_json(model_dir, "--skills", "SQL, Python", "--have", str(cv), "-k", "2")
+    from_file = query_json(model_dir, "--skills", "SQL, Python", "--have-file", str(cv), "-k", "2")
     assert [s["label"] for s in from_file["role"]["held"]] == ["SQL"]
+
+
+@pytest.mark.parametrize(
+    ("options", "fragments"),
+    [
+        (["--have", "cv.txt"], ["--have takes a skill list", "--have-file cv.txt"]),
+        (["--have-file", "{tmp}/missing-cv.pdf"], ["--have-file file not found", "missing-cv.pdf"]),
+        (["--have-file", "{tmp}"], ["is a folder"]),
+        (["--have-file", "{tmp}/picture.png"], ["picture.png is a PNG image, not text"]),
+        (["--have-file", "{tmp}/empty.txt"], ["empty.txt is empty"]),
+    ],
+    ids=["have-names-a-file", "missing-cv", "cv-is-a-folder", "cv-is-an-image", "empty-cv"],
+)
+def test_a_cv_that_cannot_be_read_is_an_error_naming_it(
+    model_dir: Path, tmp_path: Path, options: list[str], fragments: list[str]
+) -> None:
+    (tmp_path / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    args = [o.replace("{tmp}", str(tmp_path)) for o in options]
+    result = invoke("query", "--model-dir", model_dir, "--skills", "SQL, Python", "-k", "2", *args)
+    assert_clean_error(result, *fragments)
 
 
 def test_have_accepts_a_long_pasted_text(model_dir: Path) -> None:
@@ -189,8 +210,9 @@ def test_filters_keep_only_matching_credentials(model_dir: Path, options: list[s
 def test_skills_json_lists_skills_with_evidence(model_dir: Path, tmp_path: Path) -> None:
     result = invoke("skills", "--model-dir", model_dir, "--format", "json", POSTING_TEXT)
     assert result.exit_code == 0, result.output
-    found = json.loads(result.stdout)
-    assert isinstance(found, list)
+    envelope = json.loads(result.stdout)
+    assert set(envelope) == {"skills", "notes"}  # the one envelope shape: records in a named list, and notes
+    found = envelope["skills"]
     assert {"SQL", "Tableau", "Python"} <= {s["label"] for s in found}
     for skill in found:
         assert set(skill) == {"id", "label", "score", "evidence", "type", "reuse_level"}
@@ -202,10 +224,13 @@ def test_skills_json_lists_skills_with_evidence(model_dir: Path, tmp_path: Path)
     posting.write_text(POSTING_TEXT, encoding="utf-8")
     from_file = invoke("skills", "--model-dir", model_dir, "--format", "json", "--file", posting)
     assert from_file.exit_code == 0, from_file.output
-    assert json.loads(from_file.stdout) == found
+    assert json.loads(from_file.stdout)["skills"] == found
     from_stdin = invoke("skills", "--model-dir", model_dir, "--format", "json", "--file", "-", input=POSTING_TEXT)
     assert from_stdin.exit_code == 0, from_stdin.output
-    assert json.loads(from_stdin.stdout) == found
+    assert json.loads(from_stdin.stdout)["skills"] == found
+    piped = invoke("skills", "--model-dir", model_dir, "--format", "json", input=POSTING_TEXT)
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["skills"] == found
 
 
 def test_skills_table_names_the_skills(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -595,7 +620,7 @@ def test_a_real_process_logs_warnings_to_stderr_and_keeps_stdout_for_data(tmp_pa
         command = [sys.executable, "-m", "recommender.cli", *map(str, args)]
         return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False)
 
-    indexed = run("index", "--catalog", catalog, "--encoder", "hash", "--model-dir", tmp_path / "index", "--json")
+    indexed = run("index", "--catalog", catalog, "--encoder", "hash", "-m", tmp_path / "index", "--format", "json")
     assert indexed.returncode == 0, indexed.stderr
     assert json.loads(indexed.stdout)["counts"]["credentials"] == 4
     assert "skipped 1 rows (no text or skills to profile): rows 5" in indexed.stderr
@@ -609,7 +634,7 @@ def test_a_real_process_logs_warnings_to_stderr_and_keeps_stdout_for_data(tmp_pa
 @pytest.mark.parametrize(
     ("command", "shown"),
     [
-        (["query"], "[default: $RECOMMENDER_MODEL_DIR or models/default]"),
+        (["query"], "[default: $RECOMMENDER_MODEL_DIR, else the index shipped with the package]"),
         (["index"], "[default: detected]"),
         (["train"], "[default: per mode]"),
         (["evaluate", "roles"], "[default: all three]"),

@@ -192,7 +192,7 @@ def test_cli_evaluate_json_and_table(esco: Path, tmp_path: Path, monkeypatch: py
     args = ["evaluate", "skills", "--data", str(path), "--taxonomy", str(esco), "--encoder", "hash"]
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["rp@5"] == 1.0
+    assert json.loads(result.stdout)["evaluations"][0]["rp@5"] == 1.0
     table = runner.invoke(app, [*args, "--forms", "both"])
     assert table.exit_code == 0 and "labels" in table.stdout and "100.0" in table.stdout
     missing = runner.invoke(app, ["evaluate", "roles", "--data", str(tmp_path / "nope.jsonl"), "--taxonomy", str(esco)])

@@ -104,7 +104,7 @@ def test_pairs_by_id_and_the_cli_table(judged_files: tuple[Path, Path, Path], tm
             "--system", "tfidf", "--system", "engine"]  # fmt: skip
     result = CliRunner().invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["evaluations"]
     assert [r["details"]["system"] for r in rows] == ["tfidf", "engine"]
     assert rows[1]["ndcg@5"] == 1.0  # the engine: each posting's one judged course first
     table = CliRunner().invoke(app, args)

@@ -98,10 +98,12 @@ def test_cli_export(model: Recommender, tmp_path: Path, monkeypatch: pytest.Monk
     assert built.exit_code == 0, built.output
     result = runner.invoke(app, ["export", "--model-dir", str(index), "--id", PART])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)[0]["alignment"][0]["targetUrl"] == STATISTICS
+    assert json.loads(result.stdout)["credentials"][0]["alignment"][0]["targetUrl"] == STATISTICS
     assert "exported 1 credentials, 1 alignments" in result.stderr
     out = tmp_path / "alignments.json"
     written = runner.invoke(app, ["export", "--model-dir", str(index), "--out", str(out), "--source", "declared"])
-    assert written.exit_code == 0 and len(json.loads(out.read_text(encoding="utf-8"))) == 2
+    assert written.exit_code == 0 and len(json.loads(out.read_text(encoding="utf-8"))["credentials"]) == 2
+    lines = runner.invoke(app, ["export", "--model-dir", str(index), "--source", "declared", "--format", "jsonl"])
+    assert lines.exit_code == 0 and len(lines.stdout.splitlines()) == 2
     bad = runner.invoke(app, ["export", "--model-dir", str(index), "--min-weight", "3"])
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: --min-weight")

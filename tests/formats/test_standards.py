@@ -154,14 +154,14 @@ def test_plain_json_rows_are_not_mistaken_for_a_standard(tmp_path: Path) -> None
 
 def test_forcing_the_wrong_standard_names_the_right_one() -> None:
     with pytest.raises(
-        InvalidInputError, match=r"no CTDL records.*looks like Open Badges 3.0: pass --format openbadges"
+        InvalidInputError, match=r"no CTDL records.*looks like Open Badges 3.0: pass --input-format openbadges"
     ):
         load("openbadges_achievements.json", file_format="ctdl")
 
 
 @pytest.mark.parametrize("bad", ["xml", "badge"])
 def test_unknown_format_lists_the_known_ones(bad: str) -> None:
-    with pytest.raises(InvalidInputError, match="csv, jsonl, json, openbadges, ctdl, elm"):
+    with pytest.raises(InvalidInputError, match="csv, jsonl, json, schemaorg, openbadges, ctdl, elm"):
         standard_name(bad)
 
 
@@ -234,13 +234,13 @@ def test_cli_index_detects_or_forces_the_format(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("RECOMMENDER_CACHE_DIR", str(tmp_path / "cache"))
     runner = CliRunner()
     base = ["index", "--catalog", str(FIXTURES / "ctdl_graph.json"), "--encoder", "hash", "--model-dir", str(tmp_path)]
-    built = runner.invoke(app, [*base, "--json"])
+    built = runner.invoke(app, [*base, "--format", "json"])
     assert built.exit_code == 0, built.output
     summary = json.loads(built.stdout)
     assert summary["counts"]["credentials"] == 4 and "1 skipped" in summary["catalog_report"]
-    wrong = runner.invoke(app, [*base, "--format", "elm"])
-    assert wrong.exit_code == 1 and "pass --format ctdl" in wrong.stderr
-    unknown = runner.invoke(app, [*base, "--format", "xml"])
+    wrong = runner.invoke(app, [*base, "--input-format", "elm"])
+    assert wrong.exit_code == 1 and "pass --input-format ctdl" in wrong.stderr
+    unknown = runner.invoke(app, [*base, "--input-format", "xml"])
     assert unknown.exit_code == 1 and unknown.stderr.startswith("Error: unknown catalog format 'xml'")
 
 

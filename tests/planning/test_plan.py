@@ -185,7 +185,7 @@ def test_plan_by_hand_on_the_tiny_catalog(tiny_model: Recommender) -> None:
 def test_prerequisite_comes_first(stack_model: Recommender) -> None:
     result = build_plan(stack_model, skills="data warehouses")
     assert [s.id for s in result.steps] == ["base", "adv"]
-    assert result.steps[0].reason == "prerequisite of adv" and result.steps[0].gain == 0
+    assert result.steps[0].reason == "prerequisite of Warehouse engineering" and result.steps[0].gain == 0
     assert result.steps[1].requires == ("base",)
     assert result.totals.coverage == pytest.approx(1.0)
 

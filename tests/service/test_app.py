@@ -160,7 +160,7 @@ def test_no_interactive_docs_that_need_a_cdn(session_client: TestClient) -> None
         ("/v1/recommend", b'{"text": "SQL", "model_dir": "/etc"}', 422, ("model_dir", "Extra inputs")),
         ("/v1/recommend", b"[1, 2]", 422, ("body",)),
         ("/v1/skills", b'{"text": "   "}', 422, ("text",)),
-        ("/v1/skills", b"{}", 422, ("text", "Field required")),
+        ("/v1/skills", b"{}", 422, ("text", "posting")),
         ("/v1/plan", b'{"skills": "SQL", "max_credentials": 0}', 422, ("max_credentials",)),
         ("/v1/plan", b'{"skills": "SQL", "max_hours": 1e12}', 422, ("max_hours",)),
     ],

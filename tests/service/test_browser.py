@@ -118,12 +118,14 @@ def test_the_page_recommends_and_plans_in_a_real_browser(server: str, shared_dat
         expect(cards).to_have_count(len(expected["recommendations"]))
         expect(cards.first).to_contain_text(expected["recommendations"][0]["title"])
         first_match = expected["recommendations"][0]["matched_skills"][0]
-        same = first_match["skill_id"] == first_match["credential_skill_id"]
+        same = first_match["skill_id"] == first_match["credential_skill_id"]  # then the skill alone, as in the CLI
         matched = first_match["skill"] if same else f"{first_match['skill']} ← {first_match['credential_skill']}"
         expect(cards.first.locator(".matched")).to_contain_text(matched)
         # Each claim says how it matched and quotes its evidence.
         expect(cards.first.locator(".matched .match").first).to_contain_text(first_match["match"])
         expect(cards.first.locator(".matched .evidence").first).to_contain_text(first_match["evidence"][:20])
+        expect(cards.first).to_contain_text(f"of {expected['score_max']:g}")  # the score's range is stated
+        expect(page.locator("#credentials li.legend")).to_contain_text("Coverage")
         expect(page.locator("#skills li.skill").first).to_contain_text(skill_names[0])
         expect(page.locator("#skills .evidence").first).not_to_be_empty()
 

@@ -49,8 +49,8 @@ def summary() -> Iterator[None]:
 
 OPERATIONS = [
     ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/v1/index"), ("POST", "/v1/skills"),
-    ("POST", "/v1/recommend"), ("POST", "/v1/plan"), ("POST", "/v1/score"), ("GET", "/v1/credentials"),
-    ("GET", "/v1/credentials/{credential_id}"),
+    ("POST", "/v1/recommend"), ("POST", "/v1/recommend/files"), ("POST", "/v1/plan"), ("POST", "/v1/score"),
+    ("GET", "/v1/credentials"), ("GET", "/v1/credentials/{credential_id}"),
 ]  # fmt: skip
 
 

@@ -37,7 +37,7 @@ def run_cli(env: dict[str, str], *args: str | Path, timeout: float = 300) -> sub
 
 
 def index_args(catalog: Path, model_dir: Path, *extra: str) -> list[str | Path]:
-    return ["index", "--catalog", catalog, "--encoder", "hash", "--model-dir", model_dir, "--json", *extra]
+    return ["index", "--catalog", catalog, "--encoder", "hash", "--model-dir", model_dir, "--format", "json", *extra]
 
 
 def write_catalog(path: Path, rows: list[dict[str, Any]] | None = None) -> Path:

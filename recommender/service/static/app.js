@@ -81,12 +81,17 @@ function renderSkills(role) {
 }
 
 // One claim: "role skill ← credential skill [match]", its evidence quoted, typical skills marked as such.
+// A claim whose credit is under 1 (a broader, related or similar skill, or one found only in the text)
+// counts in part: that is why coverage can be under 100% with nothing missing.
+const partly = (m) => m.credit < 0.995;
+
 function claimItem(m) {
   const through = m.skill_id === m.credential_skill_id ? m.skill : `${m.skill} ← ${m.credential_skill}`;
   const typical = m.role_source === "typical" ? ` (typical for ${m.typical_for || "the occupation"})` : "";
   const where = m.evidence_at ? `${m.evidence_at.field} ${m.evidence_at.start}–${m.evidence_at.end}` : "";
-  return el("li", { class: m.role_source === "typical" ? "claim typical" : "claim", title: where },
-    through, el("span", { class: "match" }, ` ${m.match}`), typical,
+  const title = [where, partly(m) ? "counts in part" : ""].filter(Boolean).join(" · ");
+  return el("li", { class: m.role_source === "typical" ? "claim typical" : "claim", title },
+    through, el("span", { class: "match" }, ` ${m.match}`), typical, partly(m) ? " (partly)" : "",
     el("span", { class: "evidence" }, `“${m.evidence}” (${m.context})`));
 }
 
@@ -104,9 +109,15 @@ function renderCredentials(result) {
       el("strong", {}, title),
       el("div", { class: "facts" },
         `${rec.provider || "unknown provider"} · ${hours(rec.hours)} · ${money(rec.cost, rec.currency)}`
-        + ` · ${rec.level || "any level"} · score ${rec.score.toFixed(2)} · coverage ${Math.round(rec.coverage * 100)}%`),
+        + ` · ${rec.level || "any level"} · score ${rec.score.toFixed(2)}${result.score_max ? ` of ${result.score_max}` : ""}`
+        + ` · coverage ${Math.round(rec.coverage * 100)}%`),
       rec.matched_skills.length ? matched : el("p", { class: "facts" }, "Teaches none of the role's skills directly."),
       rec.missing_skills.length ? missing : null));
+  }
+  if (result.recommendations.length) {
+    list.append(el("li", { class: "facts legend" }, "Score: higher is better; skill coverage, text match and meaning, "
+      + "each relative to the best credential for this role, so compare scores within one answer. Coverage: the share "
+      + "of the role's skills (by weight) a credential teaches; a skill marked (partly) counts in part."));
   }
   for (const note of result.notes || []) list.append(el("li", { class: "facts" }, note));
 }
