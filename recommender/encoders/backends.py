@@ -24,8 +24,9 @@ BACKEND_ENV = "RECOMMENDER_BACKEND"
 RUNTIME_FOLDER = "encoder"
 
 
-def _unwrap(encoder: Encoder) -> Encoder:
-    while hasattr(encoder, "inner"):  # CachedEncoder (and ParallelEncoder under it) wrap the real one
+def unwrap_encoder(encoder: Encoder) -> Encoder:
+    """The model under the wrappers (CachedEncoder, NamingEncoder, ParallelEncoder)."""
+    while hasattr(encoder, "inner"):
         encoder = encoder.inner
     return encoder
 
@@ -34,7 +35,7 @@ def query_encoder_files(encoder: Encoder, cache_dir: str | Path | None = None) -
     """A folder of query-time encoder files for ``encoder`` and its manifest entry, or None."""
     from .static import StaticEncoder
 
-    inner = _unwrap(encoder)
+    inner = unwrap_encoder(encoder)
     if isinstance(inner, StaticEncoder):
         return inner.folder(), {"kind": "static", "folder": RUNTIME_FOLDER}
     if not isinstance(inner, SentenceTransformerEncoder) or os.environ.get(BACKEND_ENV) == "reference":

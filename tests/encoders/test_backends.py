@@ -117,6 +117,27 @@ def test_onnx_index_ranks_as_the_sentence_transformers_index(
         )
 
 
+@pytest.mark.real_model
+def test_an_index_is_encoded_through_the_onnx_export_queries_use(tiny_catalog_path: Path, tmp_path: Path) -> None:
+    from recommender import IndexOptions, build_index
+    from recommender.encoders.backends import unwrap_encoder
+
+    cache = tmp_path / "cache"
+    built = build_index(tiny_catalog_path, tmp_path / "index", IndexOptions(cache_dir=cache, use_occupations=False))
+    version = tmp_path / "index" / built.version
+    assert json.loads((version / "manifest.json").read_text())["encoder"]["runtime"]["kind"] == "onnx"
+    # the index's vectors are the ONNX export's, bit for bit (sentence-transformers' differ by ~1e-7):
+    # a query encodes a skill name exactly as the index did
+    model = load_index(tmp_path / "index")
+    labels = [skill.label for skill in model.vocabulary_][:20]
+    again = model.encoder.encode(labels)  # the index's own OnnxEncoder
+    stored = model.skill_embeddings_[: len(labels)]
+    assert np.array_equal(again, stored)
+    # and sentence-transformers agrees (the export is checked against it)
+    reference = unwrap_encoder(load_encoder("default"))
+    assert np.sum(reference.encode(labels) * stored, axis=1).min() >= 0.9999
+
+
 def test_the_query_path_imports_neither_torch_nor_sklearn(tiny_model: Recommender, tmp_path: Path) -> None:
     import subprocess
     import sys
