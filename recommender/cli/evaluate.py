@@ -23,6 +23,12 @@ Data = Annotated[Path, typer.Option("--data", help="The labelled file to evaluat
 EncoderOption = Annotated[
     str | None, typer.Option(help="'default' (all-MiniLM-L6-v2), a sentence-transformers folder, static, or hash.")
 ]
+PostingsMap = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--postings-map", help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: the Wuzzuf columns]."
+    ),
+]
 EvalFormat = Annotated[
     OutputFormat, typer.Option("--format", help="table for people; json, jsonl or csv for machines.")
 ]
@@ -110,13 +116,7 @@ def evaluate_ranking(
             help="FIELD=COLUMN[+COLUMN...] for the catalog (repeatable) \\[default: the Coursera 2024 columns].",
         ),
     ] = None,
-    postings_map: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--postings-map",
-            help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: the Wuzzuf columns].",
-        ),
-    ] = None,
+    postings_map: PostingsMap = None,
     pairs_by: Annotated[
         str, typer.Option("--pairs-by", help="row: the pairs name a credential by its 0-based data row; id: by its id.")
     ] = "row",
@@ -172,13 +172,7 @@ def evaluate_explanations(
         typer.Option("--data", help="Judged claims, JSON Lines (repeatable: a later file's judgment of a claim wins)."),
     ],
     postings: Annotated[Path, typer.Option(help="The postings whose ids the judged claims name.")],
-    postings_map: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--postings-map",
-            help="FIELD=COLUMN[+COLUMN...] for the postings (repeatable) \\[default: the Wuzzuf columns].",
-        ),
-    ] = None,
+    postings_map: PostingsMap = None,
     model_dir: Annotated[Path | None, typer.Option("--model-dir", "-m", help="The index to explain with.")] = None,
     top: Annotated[int, typer.Option(help="Credentials per posting whose claims count.")] = 3,
     first: Annotated[int, typer.Option(help="Claims per credential that count (its first ones).")] = 5,

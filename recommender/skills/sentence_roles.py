@@ -22,7 +22,7 @@ The rules are cue phrases and headings (no model), checked against sentences lab
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .segment import Sentence
 
@@ -295,22 +295,39 @@ def _inline_heading(body: str, headings: Sequence[tuple[str, re.Pattern[str]]]) 
 
 def course_roles(text: str, sentences: Sequence[Sentence]) -> list[str]:
     """Each sentence's role in a credential text (see the module docstring)."""
+
+    def heading(body: str, announced: str) -> str:
+        # A heading is content when it names a unit ("Module 2: Go to market"), else it teaches nothing.
+        return "topic" if announced == "topic" and re.search(r"\d", body) else "boilerplate"
+
+    return _walk(text, sentences, _COURSE_HEADINGS, _course_role, heading)
+
+
+def _walk(
+    text: str,
+    sentences: Sequence[Sentence],
+    headings: Sequence[tuple[str, re.Pattern[str]]],
+    role_of: Callable[[str, str | None], str],
+    heading_role: Callable[[str, str], str],
+) -> list[str]:
+    """Sentence by sentence, the section a heading opens (inline "Requirements: SQL" or on its own line)
+    stays in force until the next one; ``role_of(body, section)`` gives a sentence's role,
+    ``heading_role(body, section)`` a heading's own."""
     roles: list[str] = []
     section: str | None = None
     for sentence in sentences:
         body = text[sentence.start : sentence.end]
-        inline, rest = _inline_heading(body, _COURSE_HEADINGS)
+        inline, rest = _inline_heading(body, headings)
         if inline is not None:
             section = inline
-            roles.append(_course_role(rest, section))
+            roles.append(role_of(rest, section))
             continue
-        announced = _heading_role(body, text, sentence.end, _COURSE_HEADINGS)
+        announced = _heading_role(body, text, sentence.end, headings)
         if announced is not None:
             section = announced
-            # A heading is content when it names a unit ("Module 2: Go to market"), else it teaches nothing.
-            roles.append("topic" if announced == "topic" and re.search(r"\d", body) else "boilerplate")
+            roles.append(heading_role(body, announced))
             continue
-        roles.append(_course_role(body, section))
+        roles.append(role_of(body, section))
     return roles
 
 
@@ -466,23 +483,8 @@ _POSTING_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def posting_roles(text: str, sentences: Sequence[Sentence]) -> list[str]:
-    """Each sentence's role in a job posting (see the module docstring)."""
-    roles: list[str] = []
-    section: str | None = None
-    for sentence in sentences:
-        body = text[sentence.start : sentence.end]
-        inline, rest = _inline_heading(body, _POSTING_HEADINGS)
-        if inline is not None:
-            section = inline
-            roles.append(_posting_role(rest, section))
-            continue
-        announced = _heading_role(body, text, sentence.end, _POSTING_HEADINGS)
-        if announced is not None:
-            section = announced
-            roles.append("logistics")
-            continue
-        roles.append(_posting_role(body, section))
-    return roles
+    """Each sentence's role in a job posting (see the module docstring); a heading states nothing."""
+    return _walk(text, sentences, _POSTING_HEADINGS, _posting_role, lambda body, announced: "logistics")
 
 
 def _posting_role(body: str, section: str | None) -> str:
