@@ -62,14 +62,11 @@ def query(
 
 
 def score_ceiling(model_dir: str | Path | None = None) -> float:
-    """The highest score a query can give on this index: the sum of the weights of its three kinds of
-    evidence (skill coverage, text match, document meaning), each worth its weight for the best candidate."""
+    """The highest score a query can give on this index (``Settings.score_max`` of its stored settings)."""
     from .matching.settings import Settings
     from .store.artifacts import read_manifest, resolve_version
 
-    stored = read_manifest(resolve_version(locate_index(model_dir))).get("settings", {})
-    names = ("coverage_weight", "lexical_weight", "dense_weight")
-    return float(sum(float(stored.get(name, getattr(Settings(), name))) for name in names))
+    return Settings(**read_manifest(resolve_version(locate_index(model_dir)))["settings"]).score_max
 
 
 def text_skills(

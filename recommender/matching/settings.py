@@ -45,6 +45,12 @@ class Settings:
     # claims' "required", 0.35 dropped 20 of 199 such skills, half of them not asked for.
     stated_sense: float = 0.35
 
+    @property
+    def score_max(self) -> float:
+        """The highest score a query can give: each kind of evidence (skill coverage, text match, document
+        meaning) is worth its weight for the best candidate (scoring.combine)."""
+        return float(self.coverage_weight + self.lexical_weight + self.dense_weight)
+
     def new_extractor(self) -> SkillExtractor:
         """An unfitted SkillExtractor with these matching settings."""
         return SkillExtractor(

@@ -142,8 +142,7 @@ def _role_text(
 
 
 def _score_max(live: Loaded) -> float:
-    settings = live.model.settings
-    return float(settings.coverage_weight + settings.lexical_weight + settings.dense_weight)
+    return live.model.settings.score_max
 
 
 @lru_cache(maxsize=2)  # the live index and the one before a swap

@@ -182,11 +182,11 @@ def _text_encoder(spec: str | None, options: IndexOptions, names: Callable[[], d
     encoder = NamingEncoder(encoder, names())
     if options.use_cache:
         encoder = CachedEncoder(encoder, options.cache_dir)
-    _encode_as_queries_do(encoder, options)
+    _encode_through_query_encoder(encoder, options)
     return encoder
 
 
-def _encode_as_queries_do(encoder: Any, options: IndexOptions) -> None:
+def _encode_through_query_encoder(encoder: Any, options: IndexOptions) -> None:
     """A sentence-transformers model encodes the index through the ONNX export queries will use (made
     here once per model, then found by the save): index and queries get the same vectors, faster."""
     from ..encoders.backends import query_encoder_files, unwrap_encoder
@@ -195,7 +195,7 @@ def _encode_as_queries_do(encoder: Any, options: IndexOptions) -> None:
     inner = unwrap_encoder(encoder)
     if options.jobs != 1 or not isinstance(inner, SentenceTransformerEncoder):
         return  # worker processes (--jobs) load the model from its spec; hash and static encoders are fast
-    files = query_encoder_files(encoder, options.cache_dir if options.use_cache else None)
+    files = query_encoder_files(encoder)  # as the save asks for it: the same folder, exported once
     if files is not None and files[1]["kind"] == "onnx":
         inner.use_onnx(files[0])
 
