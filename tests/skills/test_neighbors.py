@@ -52,6 +52,34 @@ def test_radius_neighbors_is_bit_identical_to_sklearn(radius: float) -> None:
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nearest_is_kneighbors_ordered_by_distance_then_row(dtype: type) -> None:
+    """Rows near the queries (many above the floors), far ones (the whole-row fallback), and exact ties."""
+    data, queries = _data(2)
+    data[20:60] = queries[1] + np.random.default_rng(3).normal(scale=0.3, size=(40, 16))  # above 0.5
+    data[61] = data[60] = data[20]  # three rows tied, inside the 32 nearest of query 1
+    fast = CosineNeighbors().fit(data)
+    queries = queries.astype(dtype)
+    every = fast.kneighbors(queries, n_neighbors=len(data))  # each row's distances to all rows
+    rows = np.broadcast_to(np.arange(len(data)), every[1].shape)
+    all_distance = np.take_along_axis(every[0], np.argsort(every[1], axis=-1), -1)
+    by_distance_then_row = np.lexsort((rows, all_distance), axis=-1)
+    for k in (1, 5, 32, 400):
+        got_distance, got_index = fast.nearest(queries, k)
+        np.testing.assert_array_equal(got_index, by_distance_then_row[:, :k])
+        np.testing.assert_array_equal(got_distance, np.take_along_axis(all_distance, got_index, -1))
+        # the same distances as kneighbors (which picks among rows tied at the cut as its sort falls)
+        np.testing.assert_array_equal(got_distance, np.sort(fast.kneighbors(queries, n_neighbors=k)[0], axis=-1))
+    assert (fast._similarity(queries) >= 0.5).sum(axis=1)[1] >= 32  # query 1 takes the candidate path
+
+
+def test_nearest_breaks_ties_at_the_cut_by_row() -> None:
+    data = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]], dtype=np.float32)
+    distance, index = CosineNeighbors().fit(data).nearest(np.array([[0.0, 1.0]], dtype=np.float32), 2)
+    assert index.tolist() == [[1, 2]]
+    assert distance.tolist() == [[0.0, 0.0]]
+
+
 def test_kneighbors_rejects_more_neighbours_than_rows() -> None:
     with pytest.raises(ValueError, match="n_neighbors"):
         CosineNeighbors().fit(np.eye(3, dtype=np.float32)).kneighbors(np.eye(3, dtype=np.float32), n_neighbors=4)
