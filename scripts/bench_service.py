@@ -70,11 +70,12 @@ def ensure_index(model_dir: Path) -> None:
 class Server:
     """`recommender serve` in a child process on a free loopback port."""
 
-    def __init__(self, model_dir: Path, log: Path) -> None:
+    def __init__(self, model_dir: Path, log: Path, extra: list[str] | None = None) -> None:
         self.port = free_port()
         self.log = log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "recommender.cli", "serve", "--model-dir", str(model_dir), "--port", str(self.port)],
+            [sys.executable, "-m", "recommender.cli", "serve", "--model-dir", str(model_dir), "--port", str(self.port),
+             *(extra or [])],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log, env={**os.environ, "RECOMMENDER_API_KEY": ""},
         )  # fmt: skip
         deadline = time.monotonic() + 300
