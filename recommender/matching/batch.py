@@ -48,10 +48,16 @@ SegmentSkills = tuple[tuple[int, float, int], ...]
 _MATCH_ROWS = 512  # segments matched against the surface forms at once (bounds the distance matrix)
 
 
+# Segments remembered while scoring: about 2 KB each (a 384-float embedding, its matches, the text), so
+# 20,000 cost ~40 MB. Recurring boilerplate stays (it is recent); a segment seen once long ago is
+# encoded again. (100,000 held ~200 MB, and a long run's memory grew until they were all taken.)
+SEGMENT_CACHE_ITEMS = 20_000
+
+
 class SegmentCache:
     """Least-recently-used map from segment text to its embedding and its skill matches."""
 
-    def __init__(self, max_items: int = 100_000) -> None:
+    def __init__(self, max_items: int = SEGMENT_CACHE_ITEMS) -> None:
         self.max_items = max_items
         self._items: OrderedDict[str, tuple[np.ndarray, SegmentSkills]] = OrderedDict()
 
@@ -77,7 +83,9 @@ class SegmentCache:
         found = {s: self._items[s] for s in segments if s in self._items}
         if missing:
             vectors = model.role_builder_.encoder.encode(missing)
-            found.update(zip(missing, zip(vectors, _segment_skills(model, missing, vectors), strict=True), strict=True))
+            # Each row copied: a view would keep its whole batch's matrix alive until every row is evicted.
+            rows = [np.array(vector) for vector in vectors]
+            found.update(zip(missing, zip(rows, _segment_skills(model, missing, vectors), strict=True), strict=True))
         for segment, item in found.items():
             self._items[segment] = item
             self._items.move_to_end(segment)

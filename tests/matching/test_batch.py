@@ -180,3 +180,9 @@ def test_segment_cache_returns_every_segment_even_beyond_its_size(tiny_model: Re
     assert (set(vectors), encoded) == ({"x1", "y1", "z1"}, 3)
     assert cache.embed(tiny_model, ["z1"])[1] == 0
     assert cache.embed(tiny_model, ["x1"])[1] == 1
+
+
+def test_segment_cache_rows_own_their_memory(tiny_model: Recommender) -> None:
+    """An evicted segment frees its embedding: no cached row keeps its batch's whole matrix alive."""
+    vectors, _ = SegmentCache().embed(tiny_model, ["SQL", "Python", "Tableau"])
+    assert all(vector.base is None and vector.flags.owndata for vector in vectors.values())
