@@ -41,7 +41,7 @@ def query_encoder_files(encoder: Encoder, cache_dir: str | Path | None = None) -
     if not isinstance(inner, SentenceTransformerEncoder) or os.environ.get(BACKEND_ENV) == "reference":
         return None
     from .cache import default_cache_dir
-    from .onnx import CONFIG, export_onnx
+    from .onnx import CONFIG, export_onnx, quantize
 
     root = Path(cache_dir) if cache_dir is not None else _cache_root(encoder) or default_cache_dir()
     folder = root / "onnx" / inner.fingerprint()
@@ -54,6 +54,7 @@ def query_encoder_files(encoder: Encoder, cache_dir: str | Path | None = None) -
             return None
         if exported is None:
             return None
+    quantize(folder)  # the int8 twin queries may choose (RECOMMENDER_ENCODER_PRECISION=int8)
     return folder, {"kind": "onnx", "folder": RUNTIME_FOLDER}
 
 

@@ -173,22 +173,26 @@ class Recommender:
         descriptions: np.ndarray | None = None,
         path: Path | None = None,
         manifest: dict[str, Any] | None = None,
+        skill_embeddings: np.ndarray | None = None,
     ) -> None:
         """Set the fitted state from its parts (``fit``, and ``store.load_index`` from saved arrays).
 
         ``reference``: scikit-learn neighbour indexes (fit); else their identical numpy twins (load).
         ``descriptions``: each vocabulary skill's description embedding (its label's when None).
         ``path`` and ``manifest``: the index version folder the parts were read from, and its manifest.
+        ``skill_embeddings``: each skill's label embedding as saved (else taken from the extractor's forms).
         """
         self.encoder = encoder
         self.extractor_ = extractor
         self.vocabulary_ = extractor.vocabulary_
         self.credentials_ = credentials
         self.profiles_ = profiles
-        # A skill's embedding is its label's (the first surface form of each skill).
-        with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
-        self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
-        self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
+        if skill_embeddings is not None and skill_embeddings.shape[0] == len(self.vocabulary_):
+            self.skill_embeddings_ = np.asarray(skill_embeddings, dtype=np.float32)
+        else:  # a skill's embedding is its label's (the first surface form of each skill)
+            with_forms, label_forms = np.unique(extractor.form_skill_, return_index=True)
+            self.skill_embeddings_ = np.zeros((len(self.vocabulary_), extractor.form_embeddings_.shape[1]), np.float32)
+            self.skill_embeddings_[with_forms] = extractor.form_embeddings_[label_forms]
         self.description_embeddings_ = normalize_rows(
             np.asarray(descriptions if descriptions is not None else self.skill_embeddings_, dtype=np.float32)
         )

@@ -91,8 +91,19 @@ def test_onnx_export_gives_the_sentence_transformers_vectors(shared_data: Path, 
         for item in read_annotations(benchmarks / name)[:150]
     ]
     sentences += ["SQL", "a", "x " * 400]  # one token, and one past the 256-token limit
-    cosines = np.sum(onnx.encode(sentences) * reference.encode(sentences), axis=1)
+    expected = reference.encode(sentences)
+    cosines = np.sum(onnx.encode(sentences) * expected, axis=1)
     assert cosines.min() >= 0.9999
+
+    from recommender.encoders.onnx import MODEL_INT8, quantize
+
+    assert quantize(folder) == folder / MODEL_INT8 and quantize(folder) == folder / MODEL_INT8  # made once
+    int8 = OnnxEncoder(folder, spec="default", precision="int8")
+    assert int8.precision == "int8" and int8.fingerprint() == reference.fingerprint()
+    near = np.sum(int8.encode(sentences) * expected, axis=1)
+    assert near.mean() >= 0.98 and near.min() >= 0.9  # measured 0.992 / 0.967 on 1,500 real job segments
+    (folder / MODEL_INT8).unlink()
+    assert OnnxEncoder(folder, spec="default", precision="int8").precision == "float32"  # no int8 model: float
 
 
 @pytest.mark.real_model

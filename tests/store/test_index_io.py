@@ -31,6 +31,29 @@ def test_loaded_index_ranks_exactly_as_the_fitted_one(tiny_model: Recommender, t
     assert answers(loaded) == answers(tiny_model)
 
 
+def test_saved_skill_embeddings_and_vocabulary_load_as_fitted(
+    tiny_model: Recommender, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = save_index(tiny_model, tmp_path / "index")
+    assert (version / "skill_embeddings.npy").exists()
+    loaded = load_index(tmp_path / "index")
+    np.testing.assert_array_equal(loaded.skill_embeddings_, tiny_model.skill_embeddings_)
+    assert loaded.vocabulary_.skills == tiny_model.vocabulary_.skills
+
+    # An index saved before the skill embeddings were (its manifest does not list them): the same rows,
+    # taken from the label forms.
+    read_manifest = index_io.read_manifest
+
+    def without_skill_embeddings(folder: Path) -> dict:
+        manifest = read_manifest(folder)
+        return {**manifest, "files": {k: v for k, v in manifest["files"].items() if k != "skill_embeddings.npy"}}
+
+    monkeypatch.setattr(index_io, "read_manifest", without_skill_embeddings)
+    older = load_index(tmp_path / "index")
+    np.testing.assert_array_equal(older.skill_embeddings_, tiny_model.skill_embeddings_)
+    assert answers(older) == answers(tiny_model)
+
+
 def test_verification_stamp_skips_rehashing_until_a_file_changes(
     tiny_model: Recommender, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
