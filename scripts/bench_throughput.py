@@ -1,7 +1,7 @@
 """Batch-scoring throughput per core, lever by lever, old code and new side by side in one run.
 
     python scripts/bench_throughput.py levers --model-dir models/edx [--postings 300] [--rounds 1]
-        [--baseline-ref d4b8950] [--levers before now] [--quality] [--out throughput.json]
+        [--baseline-ref d4b8950] [--levers before now int8] [--quality] [--out throughput.json]
 
 Every lever scores the same first ``--postings`` Wuzzuf postings in a fresh process on ONE core (one ONNX
 thread, one BLAS thread), so postings per CPU second is postings per second per core; the levers
@@ -9,7 +9,9 @@ alternate inside each round. ``before`` is the starting engine's code (``git arc
 ``--baseline-ref`` run with PYTHONPATH on the same index); the others are this checkout:
 
 - ``now``: this code (exact search; each segment's nearest surface forms picked among the forms above a
-  cosine floor, claims' structure relations remembered across postings, occupation rows read once).
+  cosine floor, claims' structure relations remembered across postings, occupation rows read once);
+- ``int8``: and postings encoded with the index's int8 twin of its ONNX encoder
+  (``RECOMMENDER_ENCODER_PRECISION=int8``; the index's own vectors stay float32).
 
 ``--quality`` adds each lever's judged figures (``evaluate ranking`` nDCG@5 on the judged Wuzzuf × edX
 pairs, ``evaluate explanations`` claim precision; unjudged pairs in the top 5 and unjudged claims are
@@ -37,6 +39,7 @@ ONE_CORE = {"RECOMMENDER_ONNX_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_N
 LEVERS: dict[str, dict[str, str]] = {
     "before": {},
     "now": {},
+    "int8": {"RECOMMENDER_ENCODER_PRECISION": "int8"},
 }
 
 # One lever's run, in a fresh process: load, warm up on one posting, score the postings, time it.
