@@ -1,6 +1,7 @@
 """Peak memory of ``recommender score`` as its input grows, and for one 50 MB posting.
 
     python scripts/score_memory.py [--sizes 20000 100000 400000] [--work /tmp/recommender-memory]
+    python scripts/score_memory.py --sample 100000      # one run, its memory sampled as it goes
 
 Builds an index of the embedded catalog with the hashing encoder (so the runs are bounded in time
 and the figures are about the scoring loop, not a model), generates postings files of the given
@@ -66,11 +67,49 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     return time.monotonic() - started, usage.ru_maxrss / 1024, stderr
 
 
+def sampled_run(args: list[str], env: dict[str, str], out: Path, every: float) -> list[tuple[int, float, float]]:
+    """Run the CLI once and sample its resident memory every ``every`` seconds beside the postings written
+    so far (lines in ``out``): [(postings written, RSS MB, seconds)]; the last sample is the peak (wait4)."""
+    started = time.monotonic()
+    sink = out.open("wb")  # the answers stream to stdout, into ``out`` as they come (--out renames at the end)
+    process = subprocess.Popen([*CLI, *args], env=env, stdout=sink, stderr=subprocess.DEVNULL)
+    sink.close()
+    samples: list[tuple[int, float, float]] = []
+    while True:
+        pid, status_code, usage = os.wait4(process.pid, os.WNOHANG)  # reaps it once done (peak RSS in usage)
+        if pid:
+            break
+        time.sleep(every)
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except OSError:
+            continue
+        rss = next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), None)
+        if rss is not None:  # None: exited, not yet reaped
+            samples.append((_lines(out), rss, time.monotonic() - started))
+    if os.waitstatus_to_exitcode(status_code) != 0:
+        raise SystemExit(f"{' '.join(args)} failed")
+    samples.append((_lines(out), usage.ru_maxrss / 1024, time.monotonic() - started))
+    return samples
+
+
+def _lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 400_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/recommender-memory"))
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument(
+        "--sample", type=int, metavar="N",
+        help="instead: ONE run of N postings, its RSS sampled as it goes (printed at each tenth of N)",
+    )  # fmt: skip
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RECOMMENDER_CACHE_DIR": str(args.work / "cache")}
@@ -80,6 +119,25 @@ def main() -> None:
          "--model-dir", str(model_dir)], env)  # fmt: skip
     print(f"index: embedded catalog, hashing encoder, in {model_dir}; load {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores")  # fmt: skip
+    if args.sample:
+        postings = args.work / f"postings-{args.sample}.jsonl"
+        if not postings.exists():
+            write_postings(postings, args.sample, args.seed)
+        out = args.work / "scores-sampled.jsonl"
+        out.unlink(missing_ok=True)
+        samples = sampled_run(["score", str(postings), "--model-dir", str(model_dir), "-k", "5"], env, out, every=2.0)
+        print(f"one run of {args.sample} postings ({postings.stat().st_size / 2**20:.1f} MB); RSS as it went:")
+        print(f"{'postings':>9} {'RSS MB':>8} {'seconds':>8}")
+        marks = iter([args.sample * k // 10 for k in range(1, 11)])
+        mark = next(marks)
+        for written, rss, seconds in samples[:-1]:
+            if written >= mark:
+                print(f"{written:>9} {rss:>8.0f} {seconds:>8.0f}", flush=True)
+                mark = next(marks, args.sample + 1)
+        written, peak, seconds = samples[-1]
+        print(f"peak RSS over the run {peak:.0f} MB (kernel); {written} postings in {seconds:.0f} s "
+              f"({written / seconds:.0f}/s)")  # fmt: skip
+        return
     print(f"{'postings':>9} {'file MB':>8} {'peak RSS MB':>12} {'x smallest':>11} {'seconds':>8} {'postings/s':>11}")
     first = None
     for size in sorted(args.sizes):

@@ -175,9 +175,14 @@ def quantize(folder: Path) -> Path | None:
         return None
     temporary = folder / f".{MODEL_INT8}.{uuid.uuid4().hex[:8]}"
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            quantize_dynamic(str(folder / MODEL), str(temporary), per_channel=True, weight_type=QuantType.QInt8)
+        # onnxruntime's quantiser logs advice on the root logger ("consider pre-processing"): not for users.
+        logging.disable(logging.WARNING)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                quantize_dynamic(str(folder / MODEL), str(temporary), per_channel=True, weight_type=QuantType.QInt8)
+        finally:
+            logging.disable(logging.NOTSET)
         os.replace(temporary, target)
     except Exception as exc:  # an optimisation: never fail indexing for it
         temporary.unlink(missing_ok=True)
