@@ -116,13 +116,16 @@ def quality(model_dir: str, env: dict[str, str], work: Path) -> dict[str, Any]:
 
 def _figures(judged: dict[str, Any]) -> dict[str, Any]:
     """nDCG@5 and unjudged@5 on the new pairs file; claim precision (both ≥ 1, both = 2) and claims counted."""
-    rows = judged["ranking"] if isinstance(judged["ranking"], list) else [judged["ranking"]]
-    ranking = next(r for r in rows if "pairs_judged_new" in r["data"])
-    claims = judged["claims"] if isinstance(judged["claims"], list) else [judged["claims"]]
-    claim = next(r for r in claims if "claims_judged_new" in r["data"])
+    ranking = _evaluation(judged["ranking"], "pairs_judged_new")
+    claim = _evaluation(judged["claims"], "claims_judged_new")
     return {"ndcg@5": round(100 * ranking["ndcg@5"], 1), "unjudged@5": ranking["details"].get("unjudged@5"),
             "both>=1": round(100 * claim["both>=1"], 1), "both=2": round(100 * claim["both=2"], 1),
             "claims": claim["n"], "pending_claims": judged["pending_claims"]}  # fmt: skip
+
+
+def _evaluation(envelope: dict[str, Any], data: str) -> dict[str, Any]:
+    """The evaluation of ``evaluate --format json``'s envelope that read the data file named ``data``."""
+    return next(r for r in envelope["evaluations"] if data in r["data"])
 
 
 def levers(args: argparse.Namespace) -> dict[str, Any]:
