@@ -35,6 +35,8 @@ ENVIRONMENT: dict[str, str] = {
     "RECOMMENDER_API_KEY": "With it set, `serve` requires 'Authorization: Bearer <key>' on /v1.",
     "RECOMMENDER_BACKEND": "'reference' makes queries load sentence-transformers instead of the index's ONNX export.",
     "RECOMMENDER_ONNX_THREADS": "Threads the ONNX encoder uses (default: one per core).",
+    "RECOMMENDER_ENCODER_PRECISION": "int8: encode queries and postings with the index's int8 twin of its ONNX "
+    "encoder (about 1.5 x faster batch scoring per core; answers change slightly); default float32.",
     "RECOMMENDER_REFERENCE_NEIGHBORS": "'1' uses scikit-learn's neighbour indexes instead of their numpy twins.",
     "RECOMMENDER_SKIP_DEFAULT_INDEX": "'1' when building the package: ship no default index (the first query then "
     "builds it into <user data>/default, which needs the embed extra).",
