@@ -45,8 +45,8 @@ def _one_blas_thread() -> Any:
     return _controller.limit(limits=1, user_api="blas")
 
 
-# Cosine floors tried in turn by ``CosineNeighbors.nearest`` (a segment's 32 nearest ESCO forms are
-# above 0.5 for most segments, above 0.3 for nearly all).
+# Cosine floors tried in turn by ``CosineNeighbors.nearest``: of 2,000 Wuzzuf segments, 55 % have their
+# 32 nearest ESCO forms above 0.5, 99.4 % above 0.3 (the rest sort their whole row).
 _CANDIDATE_FLOORS = (0.5, 0.3)
 
 
