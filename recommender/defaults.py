@@ -37,6 +37,10 @@ ENVIRONMENT: dict[str, str] = {
     "RECOMMENDER_ONNX_THREADS": "Threads the ONNX encoder uses (default: one per core).",
     "RECOMMENDER_ENCODER_PRECISION": "int8: encode queries and postings with the index's int8 twin of its ONNX "
     "encoder (about 1.5 x faster batch scoring per core; answers change slightly); default float32.",
+    "RECOMMENDER_CANDIDATES": "'exact' makes an index of 20,000+ credentials scan every credential instead of its "
+    "candidate stage (an HNSW graph over the credentials' documents and each skill's strongest holders).",
+    "RECOMMENDER_ANN_EF": "How many candidates the candidate stage's HNSW search keeps (efSearch; default 128, "
+    "raised to the depth asked for).",
     "RECOMMENDER_REFERENCE_NEIGHBORS": "'1' uses scikit-learn's neighbour indexes instead of their numpy twins.",
     "RECOMMENDER_SKIP_DEFAULT_INDEX": "'1' when building the package: ship no default index (the first query then "
     "builds it into <user data>/default, which needs the embed extra).",

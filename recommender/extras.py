@@ -26,6 +26,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "scale": ("dask", "distributed", "pyarrow", "pandas"),
     "eval": ("ir_measures", "sklearn"),
     "files": ("extruct", "pypdf", "docx"),
+    "ann": ("faiss",),
 }
 PURPOSES: dict[str, str] = {
     "embed": "building an index (sentence-transformers, the ONNX export, TF-IDF)",
@@ -36,6 +37,7 @@ PURPOSES: dict[str, str] = {
     "scale": "scoring into partition files (--out DIR) and running on Dask",
     "eval": "`recommender evaluate`",
     "files": "reading web pages, PDF and Word files",
+    "ann": "the candidate stage of large catalogs (approximate nearest neighbours)",
 }
 
 

@@ -11,6 +11,7 @@ role skills.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ import scipy.sparse as sp
 
 from ..errors import NotFittedError
 from ..skills.neighbors import NeighborIndex, cosine_index
+from .candidates import strongest_first
 from .claims import Claims, Pairs
 
 
@@ -67,9 +69,13 @@ class CoverageIndex:
             self.index_ = cosine_index(skill_embeddings[self.used_skills_], reference=reference)
         return self
 
-    def candidates(self, role_embeddings: np.ndarray) -> Pairs:
+    def candidates(
+        self, role_embeddings: np.ndarray, *, per_skill: int | None = None, within: np.ndarray | None = None
+    ) -> Pairs:
         """Every (role skill, credential, credential skill) whose skills' labels are at least
-        ``skill_similarity`` alike, with the profile entry that holds the credential skill."""
+        ``skill_similarity`` alike, with the profile entry that holds the credential skill; with ``per_skill``,
+        only the ``per_skill`` credentials holding each near skill with the most weight, with ``within`` (a
+        mask over credentials) only those credentials (the candidate stage, ``candidates.py``)."""
         if not hasattr(self, "profile_csc_"):
             raise NotFittedError("CoverageIndex is not fitted: call fit() first")
         ints = np.zeros(0, dtype=np.int32)
@@ -90,17 +96,32 @@ class CoverageIndex:
         # ... expanded into every credential that has the near skill (its column of the profile).
         indptr, indices = self.profile_csc_.indptr, self.profile_csc_.indices
         starts, lengths = indptr[pair_skill], indptr[pair_skill + 1] - indptr[pair_skill]
+        if per_skill is not None:
+            lengths = np.minimum(lengths, per_skill)
         if not lengths.sum():
             return empty
         offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)  # column start minus output start
         entries = np.arange(lengths.sum()) + offsets
+        if per_skill is not None:  # the column's first per_skill entries in weight order, not storage order
+            entries = self.strongest_first_[entries]
+        pair_index = np.repeat(np.arange(len(lengths)), lengths)
+        if within is not None:
+            kept = within[indices[entries]]
+            entries, pair_index = entries[kept], pair_index[kept]
+        if not len(entries):
+            return empty
         return Pairs(
-            np.repeat(pair_role, lengths),
+            pair_role[pair_index],
             indices[entries].astype(np.int32),
-            np.repeat(pair_skill, lengths),
-            np.repeat(pair_similarity, lengths),
+            pair_skill[pair_index],
+            pair_similarity[pair_index],
             self.csr_entry_[entries],
         )
+
+    @functools.cached_property
+    def strongest_first_(self) -> np.ndarray:
+        """The profile's entries with each skill's credentials strongest first (``candidates.strongest_first``)."""
+        return strongest_first(self.profile_csc_)
 
 
 def best_credits(claims: Claims) -> Credits:

@@ -9,6 +9,7 @@ vectors; ESCO occupations) is the engine's ``role_builder_`` (``role_builder.Rol
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Sequence
@@ -27,11 +28,13 @@ from ..inputs.language import detect_language
 from ..inputs.skill_structure import SkillStructure
 from ..inputs.taxonomy import Vocabulary, normalize_label, vocabulary_from_catalog
 from ..skills.extractor import SegmentMatch, SkillExtractor
-from ..skills.neighbors import cosine_index
+from ..skills.neighbors import NeighborIndex, cosine_index
 from ..skills.occupations import Occupation, OccupationIndex
 from ..skills.results import Role, SkillMatch
 from ..skills.roles import BlendSettings, RoleBlender
 from ..skills.statements import StatedText, stated_text
+from .candidates import CandidateStage
+from .candidates import wanted as candidates_wanted
 from .claims import check, match_types
 from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
 from .documents import LexicalIndex
@@ -174,6 +177,7 @@ class Recommender:
         path: Path | None = None,
         manifest: dict[str, Any] | None = None,
         skill_embeddings: np.ndarray | None = None,
+        candidate_stage: CandidateStage | None = None,
     ) -> None:
         """Set the fitted state from its parts (``fit``, and ``store.load_index`` from saved arrays).
 
@@ -181,6 +185,7 @@ class Recommender:
         ``descriptions``: each vocabulary skill's description embedding (its label's when None).
         ``path`` and ``manifest``: the index version folder the parts were read from, and its manifest.
         ``skill_embeddings``: each skill's label embedding as saved (else taken from the extractor's forms).
+        ``candidate_stage``: large catalogs' candidate stage (``candidates.py``; an index saves its graph).
         """
         self.encoder = encoder
         self.extractor_ = extractor
@@ -202,13 +207,16 @@ class Recommender:
         self.coverage_ = CoverageIndex(self.settings.skill_similarity).fit(
             profiles.matrix, self.skill_embeddings_, reference=reference
         )
-        self.document_index_ = cosine_index(profiles.documents, reference=reference)
+        self._reference_documents = reference
+        self.__dict__.pop("document_index_", None)  # built on first use (document_index_)
         self.facts_ = CredentialFacts.from_credentials(credentials)
         self._position_of: dict[str, int] | None = None  # built on first use by position()
         ids = np.array([c.id for c in credentials])
         self.id_rank_ = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
         self.lexical_ = lexical  # None for an index built without TF-IDF arrays: no lexical evidence
         self.specificity_ = specificity(self.coverage_.profile_csc_)
+        self.profile_totals_ = np.asarray(profiles.matrix.sum(axis=1)).ravel()
+        self.candidate_stage_ = candidate_stage
         self.structure_ = structure if structure is not None else SkillStructure.empty(len(self.vocabulary_))
         self.path_ = path
         self.manifest_ = manifest if manifest is not None else {}
@@ -389,32 +397,50 @@ class Recommender:
     ) -> RankingEvidence:
         """Coverage, precision, TF-IDF and document cosine for the candidates: the credentials with any
         credit, and the ``depth`` best by document cosine and by TF-IDF (``complete``: every part, for
-        every allowed credential)."""
+        every allowed credential). With a candidate stage (large catalogs, ``candidates.py``) the candidates
+        are the strongest holders of each near skill, the document graph's nearest and the TF-IDF best, and
+        only they are credited: each candidate's evidence is the full scan's, only the set is approximate."""
         n = len(self.credentials_)
         settings = self.settings
+        stage = self.candidate_stage_ if not complete and candidates_wanted() else None
         weights = ranking_weights(vectors.skills, settings.transversal_weight)
-        credits = self.credits(vectors)
-        coverage = coverage_by_credential(credits, weights, n)
-        specific = None
-        if complete or settings.specificity:
-            specific = coverage_by_credential(credits, weights, n, self.specificity_)
         marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
-        marked[credits.credential] = True
-        near = self.document_index_.kneighbors(vectors.query[None, :], n_neighbors=depth, return_distance=False)
-        marked[near[0]] = True
+        if stage is not None:
+            marked[self.coverage_.candidates(vectors.embeddings, per_skill=stage.per_skill).credential] = True
+            marked[stage.nearest(vectors.query, depth)] = True
+        else:
+            near = self.document_index_.kneighbors(vectors.query[None, :], n_neighbors=depth, return_distance=False)
+            marked[near[0]] = True
         lexical = np.zeros(n, dtype=np.float64)
         if (complete or settings.lexical_weight) and self.lexical_ is not None and vectors.text:
             lexical = self.lexical_.scores(vectors.text).astype(np.float64)
             marked[np.argpartition(-lexical, depth - 1)[:depth]] = True
+        credits = self.credits(vectors, within=marked & allowed if stage is not None else None)
+        marked[credits.credential] = True
+        coverage = coverage_by_credential(credits, weights, n)
+        specific = None
+        if complete or settings.specificity:
+            specific = coverage_by_credential(credits, weights, n, self.specificity_)
         candidates = np.flatnonzero(allowed if complete else marked & allowed)
         dense = np.zeros(n, dtype=np.float64)
         dense[candidates] = self.profiles_.documents[candidates] @ vectors.query
-        focus = precision(credits, self.profiles_.matrix, n) if complete or settings.precision_power else None
+        focus = (
+            precision(credits, self.profiles_.matrix, n, self.profile_totals_)
+            if complete or settings.precision_power
+            else None
+        )
         return RankingEvidence(credits, coverage, specific, focus, lexical, dense, candidates, bool(vectors.skills))
 
-    def credits(self, vectors: RoleVectors) -> Credits:
-        """The best claimed match of each (role skill, credential): typed, sense-checked, weighed (claims.py)."""
-        pairs = self.coverage_.candidates(vectors.embeddings)
+    @functools.cached_property
+    def document_index_(self) -> NeighborIndex:
+        """The exact cosine index over the credentials' document vectors (built on first use: at a million
+        credentials it is a 1.5 GB normalised copy that the candidate stage never reads)."""
+        return cosine_index(self.profiles_.documents, reference=self._reference_documents)
+
+    def credits(self, vectors: RoleVectors, within: np.ndarray | None = None) -> Credits:
+        """The best claimed match of each (role skill, credential): typed, sense-checked, weighed (claims.py);
+        ``within``: a mask of the credentials to credit (the candidate stage's), else every credential."""
+        pairs = self.coverage_.candidates(vectors.embeddings, within=within)
         if not len(pairs.role):
             return Credits.empty()
         positions = self.vocabulary_.index_of()

@@ -72,9 +72,10 @@ def specificity(profile: sp.csc_matrix) -> np.ndarray:
     return (np.log((n + 1) / (df + 1)) / np.log(n + 1)).clip(1e-3, 1.0)
 
 
-def precision(credits: Credits, profile: sp.csr_matrix, n: int) -> np.ndarray:
-    """Per credential: its profile weight on skills that credit some role skill, over its whole profile weight."""
-    totals = np.asarray(profile.sum(axis=1)).ravel()
+def precision(credits: Credits, profile: sp.csr_matrix, n: int, totals: np.ndarray | None = None) -> np.ndarray:
+    """Per credential: its profile weight on skills that credit some role skill, over its whole profile weight
+    (``totals``: each credential's whole profile weight, when already summed)."""
+    totals = np.asarray(profile.sum(axis=1)).ravel() if totals is None else totals
     used = np.zeros(n, dtype=np.float64)
     if len(credits.credential):
         pairs = np.unique(np.stack([credits.credential, credits.skill]), axis=1)

@@ -9,12 +9,15 @@ Query-time tables that would otherwise be rebuilt at every load are saved too (l
 ``query_tables`` in the manifest): the normalised form embeddings the numpy neighbour index reads
 (``form_units``, memory-mapped; omitted when normalising changes no bit of ``form_embeddings``),
 the exact-form matcher's lookup tables (``form_matcher``) and the vocabulary's normalised-name
-lookup (``form_names``). An index without them still loads, rebuilding them as before.
+lookup (``form_names``). An index without them still loads, rebuilding them as before. A catalog of
+``ann.MIN_ROWS`` credentials or more also gets the candidate stage's HNSW graph over its document vectors
+(``document_graph``, when faiss is installed; ``matching/candidates.py``), read on first use.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -29,16 +32,20 @@ from ..errors import ArtifactError
 from ..inputs.catalog import Credential
 from ..inputs.skill_structure import SkillStructure
 from ..inputs.taxonomy import Skill, Vocabulary
+from ..matching.candidates import CandidateStage
 from ..matching.documents import LexicalIndex
 from ..matching.engine import Recommender
 from ..matching.profiles import Profiles
 from ..matching.settings import Settings
+from ..skills import ann
 from ..skills.extractor import SkillExtractor
 from ..skills.lexical import FormMatcher
 from ..skills.neighbors import unit_rows
 from ..skills.roles import blend_artifacts, load_blender
 from ..version import __version__
 from .artifacts import load_array, load_document, read_manifest, resolve_version, verify_files, write_index
+
+logger = logging.getLogger(__name__)
 
 # What the "documents" array holds: each credential's whole text encoded as one. Indexes of earlier
 # versions hold the mean of its segment embeddings instead, and are refused with a rebuild hint.
@@ -129,8 +136,16 @@ def _query_tables(model: Recommender, arrays: dict[str, Any], documents: dict[st
         arrays["form_units"] = units
     documents["form_matcher"] = extractor.form_matcher().tables()
     documents["form_names"] = dict(model.vocabulary_.surface_form_tables()[2])
-    return {"form_units": "form_embeddings" if same else "form_units", "form_matcher": "form_matcher",
-            "form_names": "form_names"}  # fmt: skip
+    tables = {"form_units": "form_embeddings" if same else "form_units", "form_matcher": "form_matcher",
+              "form_names": "form_names"}  # fmt: skip
+    stage = model.candidate_stage_
+    if stage is None and len(model.credentials_) >= ann.MIN_ROWS and ann.available():
+        logger.info("building an HNSW graph over %d credential documents", len(model.credentials_))
+        stage = CandidateStage(ann.HnswNeighbors.build(unit_rows(model.profiles_.documents)))
+    if stage is not None:
+        arrays["document_graph"] = stage.graph.to_array()
+        tables["document_graph"] = "document_graph"
+    return tables
 
 
 def load_extractor(
@@ -247,10 +262,15 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
     if "tfidf.json" in manifest.get("files", {}):
         arrays = {name: load_array(version, name, mmap=True) for name in LexicalIndex.ARRAYS}
         lexical = LexicalIndex.from_saved(arrays, load_document(version, "tfidf"))
+    stage = None
+    tables = manifest.get("query_tables") or {}
+    if "document_graph" in tables and ann.available():  # a large catalog's candidate stage (read on first use)
+        stage = CandidateStage(lambda: ann.HnswNeighbors.from_array(load_array(version, tables["document_graph"])))
     model = Recommender(encoder, settings)
     model.set_state(
         encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False, path=version,
         manifest=manifest, structure=structure, descriptions=descriptions, skill_embeddings=skill_embeddings,
+        candidate_stage=stage,
     )  # fmt: skip
     return model
 

@@ -1,0 +1,92 @@
+"""The candidate stage of large catalogs (``matching/candidates.py``): the inverted index of credential skills
+orders each skill's credentials strongest first; only the candidates are credited, each as the full scan
+credits it; with room for every credential the stage ranks exactly as the full scan; an index saves its
+document graph and a loaded one uses it unless ``RECOMMENDER_CANDIDATES=exact``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from recommender.matching import candidates
+from recommender.matching.engine import Recommender
+from recommender.skills import ann
+from recommender.skills.neighbors import unit_rows
+from recommender.store.index_io import load_index, save_index
+
+from ..helpers import QUERIES, answers
+
+pytest.importorskip("faiss")
+
+
+def test_strongest_first_orders_each_skill_by_weight_then_credential() -> None:
+    profile = sp.csc_matrix(np.array([[0.5, 1.0], [0.9, 0.0], [0.5, 0.2]], dtype=np.float32))
+    order = candidates.strongest_first(profile)
+    # column 0 holds credentials 0, 1, 2 (0.5, 0.9, 0.5): 1 first, then 0 and 2 (ties by credential);
+    # column 1 holds 0 (1.0) and 2 (0.2)
+    assert profile.indices[order].tolist() == [1, 0, 2, 0, 2]
+
+
+def _with_stage(model: Recommender, **caps: int) -> Recommender:
+    graph = ann.HnswNeighbors.build(unit_rows(model.profiles_.documents))
+    model.candidate_stage_ = candidates.CandidateStage(graph, **caps)
+    return model
+
+
+def test_a_stage_with_room_for_every_credential_ranks_as_the_full_scan(tiny_model: Recommender) -> None:
+    expected = answers(tiny_model)
+    assert answers(_with_stage(tiny_model)) == expected
+
+
+def test_per_skill_keeps_only_the_strongest_holders(tiny_model: Recommender) -> None:
+    role = tiny_model.role_builder_.build(QUERIES[0])[1]
+    every = tiny_model.coverage_.candidates(role.embeddings)
+    capped = tiny_model.coverage_.candidates(role.embeddings, per_skill=1)
+    weights = tiny_model.coverage_.profile_csc_
+    by_skill: dict[int, list[int]] = {}
+    for skill, credential in zip(capped.skill.tolist(), capped.credential.tolist(), strict=True):
+        by_skill.setdefault(skill, []).append(credential)
+    assert by_skill and all(len(set(held)) == 1 for held in by_skill.values())
+    for skill, held in by_skill.items():  # the one kept is the skill's strongest holder
+        column = weights[:, skill].toarray().ravel()
+        assert column[held[0]] == column.max()
+    assert len(every.role) >= len(capped.role)
+
+
+def test_within_credits_only_the_candidates_and_each_as_the_full_scan(tiny_model: Recommender) -> None:
+    role = tiny_model.role_builder_.build(QUERIES[0])[1]
+    every = tiny_model.coverage_.candidates(role.embeddings)
+    within = np.zeros(len(tiny_model.credentials_), dtype=bool)
+    within[every.credential[0]] = True
+    some = tiny_model.coverage_.candidates(role.embeddings, within=within)
+    assert set(some.credential.tolist()) == {int(every.credential[0])}
+    kept = every.credential == every.credential[0]
+    for name in ("role", "credential", "skill", "similarity", "entry"):
+        np.testing.assert_array_equal(getattr(some, name), getattr(every, name)[kept])
+
+
+def test_a_small_stage_still_answers(tiny_model: Recommender) -> None:
+    model = _with_stage(tiny_model, per_skill=1, dense_depth=1)
+    assert model.recommend(QUERIES[0], k=2).recommendations
+
+
+def test_index_saves_the_document_graph_and_a_loaded_index_uses_it(
+    tiny_model: Recommender, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ann, "MIN_ROWS", 0)
+    version = save_index(tiny_model, tmp_path / "index")
+    assert (version / "document_graph.npy").exists()
+    loaded = load_index(tmp_path / "index")
+    assert isinstance(loaded.candidate_stage_, candidates.CandidateStage)
+    assert answers(loaded) == answers(tiny_model)
+    monkeypatch.setenv(candidates.CANDIDATES_ENV, "exact")
+    assert answers(loaded) == answers(tiny_model)
+
+
+def test_small_catalogs_get_no_graph(tiny_model: Recommender, tmp_path: Path) -> None:
+    version = save_index(tiny_model, tmp_path / "index")
+    assert not (version / "document_graph.npy").exists()
+    assert load_index(tmp_path / "index").candidate_stage_ is None
