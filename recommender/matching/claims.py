@@ -105,21 +105,29 @@ def match_types(
     types[same & np.isin(kinds, (_DECLARED, _LABEL))] = EXACT
     types[same & (kinds == _ALIAS)] = ALIAS
     types[same & (types == NO_MATCH)] = SEMANTIC
-    cache = structure.relation_memo
-    if len(cache) > _MEMO_LIMIT:  # bounded: a long batch's memory stays flat
-        cache.clear()
-    for k in np.flatnonzero(~same):
-        role, skill = int(roles[k]), int(pairs.skill[k])
-        if role < 0:
-            kind = SEMANTIC
-        else:
-            key = (role, skill)
-            if key not in cache:
-                cache[key] = relation(structure, role, skill)
-            kind = cache[key]
-        if kind == SEMANTIC and pairs.similarity[k] < semantic_similarity:
-            kind = NO_MATCH
-        types[k] = kind
+    other = np.flatnonzero(~same)
+    if len(other):
+        # A relation depends on the (role skill, credential skill) pair only: found once per distinct pair
+        # (a few hundred), then spread over its credentials (thousands in a large catalog).
+        base = int(pairs.skill[other].max()) + 1
+        keys = (roles[other].astype(np.int64) + 1) * base + pairs.skill[other]
+        distinct, spread = np.unique(keys, return_inverse=True)
+        cache = structure.relation_memo
+        if len(cache) > _MEMO_LIMIT:  # bounded: a long batch's memory stays flat
+            cache.clear()
+        kinds_of = np.empty(len(distinct), dtype=np.int8)
+        for i, key in enumerate(distinct.tolist()):
+            role, skill = divmod(key, base)
+            role -= 1
+            if role < 0:
+                kinds_of[i] = SEMANTIC
+                continue
+            if (role, skill) not in cache:
+                cache[(role, skill)] = relation(structure, role, skill)
+            kinds_of[i] = cache[(role, skill)]
+        kind = kinds_of[spread.ravel()]
+        kind[(kind == SEMANTIC) & (pairs.similarity[other] < semantic_similarity)] = NO_MATCH
+        types[other] = kind
     return types
 
 
@@ -154,11 +162,11 @@ def check(
 
 
 def _products(left: np.ndarray, left_rows: np.ndarray, right: np.ndarray, right_rows: np.ndarray) -> np.ndarray:
-    """``left[left_rows[i]] · right[right_rows[i]]`` for every i, each distinct pair of rows computed once."""
+    """``left[left_rows[i]] · right[right_rows[i]]`` for every i: each distinct row of ``right`` read once
+    (a large catalog's claims share a few role skills across thousands of credentials) and multiplied with
+    every row of ``left`` (the role's skills: tens) in one product."""
     if not len(left_rows):
         return np.zeros(0, dtype=np.float32)
-    keys = left_rows.astype(np.int64) * (int(right_rows.max()) + 1) + right_rows
-    unique, inverse = np.unique(keys, return_inverse=True)
-    a, b = np.divmod(unique, int(right_rows.max()) + 1)
-    values = np.einsum("ij,ij->i", left[a], np.asarray(right[b], dtype=np.float32))
-    return values[inverse].astype(np.float32)
+    rows, spread = np.unique(right_rows, return_inverse=True)
+    block = np.asarray(right[rows], dtype=np.float32) @ np.asarray(left, dtype=np.float32).T
+    return block[spread.ravel(), left_rows].astype(np.float32)

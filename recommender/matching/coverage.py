@@ -121,7 +121,8 @@ class CoverageIndex:
     @functools.cached_property
     def strongest_first_(self) -> np.ndarray:
         """The profile's entries with each skill's credentials strongest first (``candidates.strongest_first``)."""
-        return strongest_first(self.profile_csc_)
+        totals = np.asarray(self.profile_csc_.sum(axis=1)).ravel()
+        return strongest_first(self.profile_csc_, totals)
 
 
 def best_credits(claims: Claims) -> Credits:

@@ -407,7 +407,9 @@ class Recommender:
         marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
         if stage is not None:
             marked[self.coverage_.candidates(vectors.embeddings, per_skill=stage.per_skill).credential] = True
-            marked[stage.nearest(vectors.query, depth)] = True
+            # depth counts the credentials the filters leave out (the full scan drops them after); the graph
+            # searches only the allowed ones
+            marked[stage.nearest(vectors.query, depth - int(n - allowed.sum()), allowed)] = True
         else:
             near = self.document_index_.kneighbors(vectors.query[None, :], n_neighbors=depth, return_distance=False)
             marked[near[0]] = True

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..inputs.catalog import Credential
 from ..inputs.taxonomy import Vocabulary
 from .claims import CLAIM_ORDER, MATCH_TYPES
@@ -42,7 +44,7 @@ def recommendation(
     covered: set[int] = set()
     assert credits.entry is not None and credits.type is not None  # claimed credits carry them
     assert credits.sense is not None and credits.focus is not None
-    for i in (i for i, c in enumerate(credits.credential.tolist()) if c == position):
+    for i in np.flatnonzero(credits.credential == position).tolist():
         role_skill = vectors.skills[credits.role[i]]
         skill = skills[int(credits.skill[i])]
         entry = int(credits.entry[i])

@@ -3,7 +3,8 @@ language."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +38,22 @@ class CredentialFacts:
             language=tuple(normalize_language(c.language) for c in credentials),
             currency=tuple(c.currency.strip().upper() for c in credentials),
         )
+
+    def among(self, column: str, wanted: Collection[str]) -> np.ndarray:
+        """Whether each credential's ``column`` ("level" or "language") is one of ``wanted``: one comparison per
+        distinct value, not per credential (a million credentials hold a handful of languages)."""
+        distinct, codes = self._categories[column]
+        return np.isin(codes, [i for i, value in enumerate(distinct) if value in wanted])
+
+    @functools.cached_property
+    def _categories(self) -> dict[str, tuple[list[str], np.ndarray]]:
+        categories = {}
+        for column in ("level", "language"):
+            values: tuple[str, ...] = getattr(self, column)
+            position: dict[str, int] = {}
+            codes = np.fromiter((position.setdefault(v, len(position)) for v in values), np.int32, len(values))
+            categories[column] = (list(position), codes)
+        return categories
 
 
 CURRENCY_FIX = "pass --currency CODE to keep those priced in it, and --rates FILE to convert the others"
@@ -128,11 +145,11 @@ class Filters:
             allowed &= ~np.isnan(values) & (np.nan_to_num(values, nan=np.inf) <= limit)
         if self.level:
             wanted = {v.strip().lower() for v in self.level.split(",") if v.strip()}
-            allowed &= np.array([level in wanted for level in facts.level], dtype=bool)
+            allowed &= facts.among("level", wanted)
         if self.language:
             wanted = {normalize_language(v) for v in self.language.split(",") if v.strip()}
             keep = {""} if self.keep_unknown_language else set()
-            allowed &= np.array([language in wanted | keep for language in facts.language], dtype=bool)
+            allowed &= facts.among("language", wanted | keep)
         return allowed, notes
 
     @property

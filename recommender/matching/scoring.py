@@ -78,9 +78,13 @@ def precision(credits: Credits, profile: sp.csr_matrix, n: int, totals: np.ndarr
     totals = np.asarray(profile.sum(axis=1)).ravel() if totals is None else totals
     used = np.zeros(n, dtype=np.float64)
     if len(credits.credential):
-        pairs = np.unique(np.stack([credits.credential, credits.skill]), axis=1)
-        weights = np.asarray(profile[pairs[0], pairs[1]]).ravel()
-        np.add.at(used, pairs[0], weights)
+        # distinct (credential, skill) in (credential, skill) order: one int64 key each (a sort of plain
+        # integers, not np.unique(axis=1)'s row sort, which took 40 ms a query at 100,000 credentials)
+        width = int(profile.shape[1])
+        keys = np.unique(credits.credential.astype(np.int64) * width + credits.skill)
+        credential, skill = np.divmod(keys, width)
+        weights = np.asarray(profile[credential, skill]).ravel()
+        np.add.at(used, credential, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(totals > 0, used / totals, 0.0)
 

@@ -63,9 +63,16 @@ class HnswNeighbors:
         return cls(faiss.deserialize_index(np.ascontiguousarray(data, dtype=np.uint8)))
 
     def kneighbors(
-        self, X: np.ndarray, n_neighbors: int | None = None, return_distance: bool = True
+        self,
+        X: np.ndarray,
+        n_neighbors: int | None = None,
+        return_distance: bool = True,
+        *,
+        allowed: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
-        """About the ``n_neighbors`` closest rows of each query, closest first, as cosine distances."""
+        """About the ``n_neighbors`` closest rows of each query, closest first, as cosine distances;
+        ``allowed`` (a mask over the rows): only those rows, searched in the graph (faiss's ID selector)
+        rather than found by asking for more neighbours and dropping the others."""
         n_neighbors = 5 if n_neighbors is None else n_neighbors
         if n_neighbors > self.n_samples_fit_:
             raise ValueError(f"n_neighbors = {n_neighbors} > {self.n_samples_fit_} indexed rows")
@@ -75,6 +82,10 @@ class HnswNeighbors:
         faiss = import_extra("faiss", "ann")
         params = faiss.SearchParametersHNSW()
         params.efSearch = max(self.ef, n_neighbors)
+        if allowed is not None:
+            bits = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
+            selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
+            params.sel = selector  # bits and selector stay referenced until the search returns
         similarities, indices = self.index_.search(queries, n_neighbors, params=params)
         missing = indices < 0  # fewer reachable rows than asked (tiny graphs): filled with the farthest distance
         distances = np.clip(1.0 - similarities, 0.0, 2.0)

@@ -30,6 +30,14 @@ def test_strongest_first_orders_each_skill_by_weight_then_credential() -> None:
     assert profile.indices[order].tolist() == [1, 0, 2, 0, 2]
 
 
+def test_equal_weights_go_to_the_credential_the_skill_is_more_of() -> None:
+    # skill 0 held at weight 1.0 by credentials 0 and 1; credential 0 also holds three other skills
+    profile = sp.csc_matrix(np.array([[1.0, 1.0, 1.0, 1.0], [1.0, 0.0, 0.0, 0.0]], dtype=np.float32))
+    totals = np.asarray(profile.sum(axis=1)).ravel()
+    order = candidates.strongest_first(profile, totals)
+    assert profile.indices[order].tolist()[:2] == [1, 0]  # credential 1 is all about skill 0
+
+
 def _with_stage(model: Recommender, **caps: int) -> Recommender:
     graph = ann.HnswNeighbors.build(unit_rows(model.profiles_.documents))
     model.candidate_stage_ = candidates.CandidateStage(graph, **caps)

@@ -26,6 +26,17 @@ def test_graph_finds_the_exact_neighbours_on_small_data() -> None:
     assert (np.diff(distances, axis=1) >= -1e-6).all()  # closest first
 
 
+def test_graph_searches_only_the_allowed_rows() -> None:
+    data, queries = _unit(400), _unit(10, seed=3)
+    allowed = np.random.default_rng(4).random(400) < 0.3
+    graph = ann.HnswNeighbors.build(data)
+    indices = graph.kneighbors(queries, n_neighbors=8, return_distance=False, allowed=allowed)
+    assert allowed[indices].all()
+    rows = np.flatnonzero(allowed)
+    exact = rows[CosineNeighbors().fit(data[rows]).kneighbors(queries, n_neighbors=8, return_distance=False)]
+    assert ann.recall(indices, exact) == 1.0
+
+
 def test_graph_round_trips_through_an_array() -> None:
     data, queries = _unit(300), _unit(5, seed=2)
     graph = ann.HnswNeighbors.build(data)
