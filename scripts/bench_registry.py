@@ -180,9 +180,14 @@ def growth(args: argparse.Namespace) -> list[dict[str, Any]]:
     model_cache = static_cache(args.work)
     rows: list[dict[str, Any]] = []
     built: dict[str, Any] | None = None
+    earlier = {r["credentials"]: r for r in json.loads(args.out.read_text())} if args.reuse and args.out and args.out.exists() else {}
     for n in args.sizes:
         say(f"[{benchlib.load_note()}] {n:,} credentials ...")
-        if n <= args.build_max:
+        if args.reuse and (args.work / f"index-{n}").exists():  # measured again; built as the earlier run said
+            kept = ("catalog", "build_s", "build_peak_mb", "assemble_s")
+            row = {"credentials": n, "model_dir": str(args.work / f"index-{n}"),
+                   **{key: earlier.get(n, {}).get(key) for key in kept}}  # fmt: skip
+        elif n <= args.build_max:
             row = {"credentials": n, **build(n, args.work, model_cache)}
             built = row
         else:
@@ -223,11 +228,11 @@ os.environ[candidates.CANDIDATES_ENV] = 'exact'
 exact = tops()
 os.environ[candidates.CANDIDATES_ENV] = 'on'
 result = {'credentials': len(model.credentials_), 'postings': len(rows), 'depths': []}
-for depth in (candidates.DENSE_DEPTH, 100, 50):
-    model.candidate_stage_ = candidates.CandidateStage(graph, dense_depth=depth, per_skill=depth)
+for dense, per_skill in ((candidates.DENSE_DEPTH, candidates.PER_SKILL), (100, 100), (50, 50), (20, 20)):
+    model.candidate_stage_ = candidates.CandidateStage(graph, dense_depth=dense, per_skill=per_skill)
     got = tops()
     recall = sum(len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(got, exact)) / len(rows)
-    result['depths'].append({'dense_depth': depth, 'per_skill': depth, 'recall_at_10': recall,
+    result['depths'].append({'dense_depth': dense, 'per_skill': per_skill, 'recall_at_10': recall,
                              'identical_top10': sum(a == b for a, b in zip(got, exact))})
 """
 
@@ -253,6 +258,8 @@ def main() -> None:
     gr.add_argument("--score", type=int, default=100)
     gr.add_argument("--work", type=Path, default=Path("/tmp/recommender-registry"))
     gr.add_argument("--out", type=Path)
+    gr.add_argument("--reuse", action="store_true", help="measure the indexes already in --work again (build "
+                    "figures from the earlier --out file)")
     ed = sub.add_parser("edx")
     ed.add_argument("--model-dir", required=True)
     ed.add_argument("--postings", type=int, default=300)

@@ -62,6 +62,7 @@ class CoverageIndex:
         self.profile_csc_ = sp.csc_matrix(profile, dtype=np.float32)
         self.profile_csc_.sort_indices()
         self.csr_entry_ = (positions.data - 1).astype(np.int64)
+        self.row_indptr_, self.row_skills_ = profile.indptr, profile.indices  # each credential's skills (CSR)
         counts = np.diff(self.profile_csc_.indptr)
         self.used_skills_ = np.flatnonzero(counts).astype(np.int32)
         self.index_: NeighborIndex | None = None
@@ -93,6 +94,8 @@ class CoverageIndex:
         pair_role = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         pair_skill = self.used_skills_[np.concatenate(neighbours)].astype(np.int32)
         pair_similarity = np.minimum(1.0, 1.0 - np.concatenate(distances).astype(np.float64)).astype(np.float32)
+        if within is not None:  # a few candidates of a large catalog: read their rows, not the skills' columns
+            return self._pairs_of(np.flatnonzero(within), pair_role, pair_skill, pair_similarity) or empty
         # ... expanded into every credential that has the near skill (its column of the profile).
         indptr, indices = self.profile_csc_.indptr, self.profile_csc_.indices
         starts, lengths = indptr[pair_skill], indptr[pair_skill + 1] - indptr[pair_skill]
@@ -105,17 +108,38 @@ class CoverageIndex:
         if per_skill is not None:  # the column's first per_skill entries in weight order, not storage order
             entries = self.strongest_first_[entries]
         pair_index = np.repeat(np.arange(len(lengths)), lengths)
-        if within is not None:
-            kept = within[indices[entries]]
-            entries, pair_index = entries[kept], pair_index[kept]
-        if not len(entries):
-            return empty
         return Pairs(
             pair_role[pair_index],
             indices[entries].astype(np.int32),
             pair_skill[pair_index],
             pair_similarity[pair_index],
             self.csr_entry_[entries],
+        )
+
+    def _pairs_of(
+        self, credentials: np.ndarray, pair_role: np.ndarray, pair_skill: np.ndarray, pair_similarity: np.ndarray
+    ) -> Pairs | None:
+        """The (role skill, near skill) pairs joined with the profile rows of ``credentials``: the same pairs the
+        columns give for them (in another order, which no later step depends on), at a cost that grows with
+        the candidates, not with how many credentials of the whole catalog hold each near skill."""
+        starts = self.row_indptr_[credentials]
+        lengths = self.row_indptr_[credentials + 1] - starts
+        entry = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        owner = np.repeat(credentials, lengths)
+        by_skill = np.argsort(pair_skill, kind="stable")
+        sorted_skill = pair_skill[by_skill]
+        skill = self.row_skills_[entry]
+        first = np.searchsorted(sorted_skill, skill, side="left")
+        count = np.searchsorted(sorted_skill, skill, side="right") - first
+        if not count.sum():
+            return None
+        pair = by_skill[np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())]
+        return Pairs(
+            pair_role[pair],
+            np.repeat(owner, count).astype(np.int32),
+            pair_skill[pair],
+            pair_similarity[pair],
+            np.repeat(entry, count).astype(np.int64),
         )
 
     @functools.cached_property
