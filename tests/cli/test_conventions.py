@@ -81,6 +81,22 @@ def test_exit_codes_are_0_1_2(model_dir: Path, tmp_path: Path) -> None:
     assert bad_value.exit_code == 2 and "--format" in bad_value.stderr
 
 
+def _wait_until_reading_stdin(process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Until ``process`` blocks reading its stdin pipe (Linux names the wait ``pipe_read`` in /proc/PID/wchan);
+    a fixed sleep was too short on a loaded machine, where starting up took longer than it (and the
+    interrupt then came before the read: communicate() closed stdin, which read as "nothing piped in")."""
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    if not wchan.exists():
+        time.sleep(2.0)
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if "pipe_read" in wchan.read_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the process never blocked reading its stdin")
+
+
 def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     """A real process interrupted while it works (reading stdin that never ends) says so and exits 130."""
     env = {**os.environ, "RECOMMENDER_MODEL_DIR": str(tmp_path / "none"), "PYTHONUNBUFFERED": "1"}
@@ -88,7 +104,7 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
         [sys.executable, "-m", "recommender.cli", "skills", "--file", "-"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )  # fmt: skip
-    time.sleep(2.0)  # it is blocked reading stdin
+    _wait_until_reading_stdin(process)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130, err
