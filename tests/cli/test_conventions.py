@@ -82,9 +82,8 @@ def test_exit_codes_are_0_1_2(model_dir: Path, tmp_path: Path) -> None:
 
 
 def _wait_until_reading_stdin(process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    """Until ``process`` blocks reading its stdin pipe (Linux names the wait ``pipe_read`` in /proc/PID/wchan);
-    a fixed sleep was too short on a loaded machine, where starting up took longer than it (and the
-    interrupt then came before the read: communicate() closed stdin, which read as "nothing piped in")."""
+    """Until ``process`` blocks reading its stdin pipe (Linux names the wait ``pipe_read`` in /proc/PID/wchan),
+    not a fixed sleep that a slow start-up can overrun (the interrupt would come before the read)."""
     wchan = Path(f"/proc/{process.pid}/wchan")
     if not wchan.exists():
         time.sleep(2.0)
@@ -103,6 +102,9 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "recommender.cli", "skills", "--file", "-"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        # as a terminal's Ctrl-C finds it: an ignored SIGINT is inherited through exec, and the test session
+        # may have one (a library's handler, a CI runner's background job), which made this test fail in CI
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     _wait_until_reading_stdin(process)
     process.send_signal(signal.SIGINT)
