@@ -228,11 +228,14 @@ os.environ[candidates.CANDIDATES_ENV] = 'exact'
 exact = tops()
 os.environ[candidates.CANDIDATES_ENV] = 'on'
 result = {'credentials': len(model.credentials_), 'postings': len(rows), 'depths': []}
-for dense, per_skill in ((candidates.DENSE_DEPTH, candidates.PER_SKILL), (100, 100), (50, 50), (20, 20)):
-    model.candidate_stage_ = candidates.CandidateStage(graph, dense_depth=dense, per_skill=per_skill)
+default = (candidates.DENSE_DEPTH, candidates.LEXICAL_DEPTH, candidates.PER_SKILL)
+for dense, lexical, per_skill in (default, (100, 100, 100), (50, 50, 50), (20, 20, 20)):
+    model.candidate_stage_ = candidates.CandidateStage(graph, dense_depth=dense, lexical_depth=lexical,
+                                                       per_skill=per_skill)
     got = tops()
     recall = sum(len(set(a) & set(b)) / max(len(b), 1) for a, b in zip(got, exact)) / len(rows)
-    result['depths'].append({'dense_depth': dense, 'per_skill': per_skill, 'recall_at_10': recall,
+    result['depths'].append({'dense_depth': dense, 'lexical_depth': lexical, 'per_skill': per_skill,
+                             'recall_at_10': recall,
                              'identical_top10': sum(a == b for a, b in zip(got, exact))})
 """
 
@@ -241,9 +244,10 @@ def edx(args: argparse.Namespace) -> dict[str, Any]:
     result = benchlib.run_measured(EDX, args.model_dir, str(args.postings))
     print(f"real edX + ESCO index ({result['credentials']} credentials), {result['postings']} Wuzzuf postings, "
           f"candidate stage against the full scan; {benchlib.load_note()}")  # fmt: skip
-    print("| dense depth | per skill | recall@10 | identical top 10 |\n|---:|---:|---:|---:|")
+    print("| dense depth | TF-IDF depth | per skill | recall@10 | identical top 10 |\n|---:|---:|---:|---:|---:|")
     for d in result["depths"]:
-        print(f"| {d['dense_depth']} | {d['per_skill']} | {d['recall_at_10']:.4f} | {d['identical_top10']}/"
+        print(f"| {d['dense_depth']} | {d['lexical_depth']} | {d['per_skill']} | {d['recall_at_10']:.4f} | "
+              f"{d['identical_top10']}/"
               f"{result['postings']} |")
     return result
 

@@ -71,12 +71,18 @@ class CoverageIndex:
         return self
 
     def candidates(
-        self, role_embeddings: np.ndarray, *, per_skill: int | None = None, within: np.ndarray | None = None
+        self,
+        role_embeddings: np.ndarray,
+        *,
+        per_skill: int | None = None,
+        within: np.ndarray | None = None,
+        min_similarity: float | None = None,
     ) -> Pairs:
         """Every (role skill, credential, credential skill) whose skills' labels are at least
-        ``skill_similarity`` alike, with the profile entry that holds the credential skill; with ``per_skill``,
-        only the ``per_skill`` credentials holding each near skill with the most weight, with ``within`` (a
-        mask over credentials) only those credentials (the candidate stage, ``candidates.py``)."""
+        ``skill_similarity`` alike (or ``min_similarity``, when higher), with the profile entry that holds the
+        credential skill; with ``per_skill``, only the ``per_skill`` credentials holding each near skill with
+        the most weight, with ``within`` (a mask over credentials) only those credentials (the candidate
+        stage, ``candidates.py``)."""
         if not hasattr(self, "profile_csc_"):
             raise NotFittedError("CoverageIndex is not fitted: call fit() first")
         ints = np.zeros(0, dtype=np.int32)
@@ -94,6 +100,9 @@ class CoverageIndex:
         pair_role = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         pair_skill = self.used_skills_[np.concatenate(neighbours)].astype(np.int32)
         pair_similarity = np.minimum(1.0, 1.0 - np.concatenate(distances).astype(np.float64)).astype(np.float32)
+        if min_similarity is not None:
+            near = pair_similarity >= min_similarity
+            pair_role, pair_skill, pair_similarity = pair_role[near], pair_skill[near], pair_similarity[near]
         if within is not None:  # a few candidates of a large catalog: read their rows, not the skills' columns
             return self._pairs_of(np.flatnonzero(within), pair_role, pair_skill, pair_similarity) or empty
         # ... expanded into every credential that has the near skill (its column of the profile).
@@ -127,10 +136,13 @@ class CoverageIndex:
         entry = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         owner = np.repeat(credentials, lengths)
         by_skill = np.argsort(pair_skill, kind="stable")
-        sorted_skill = pair_skill[by_skill]
+        # per vocabulary skill, its (role skill, near skill) pairs' run in by_skill: a lookup, not a search
+        per_skill = np.bincount(pair_skill, minlength=self.profile_csc_.shape[1])
+        run_start = np.cumsum(per_skill) - per_skill
         skill = self.row_skills_[entry]
-        first = np.searchsorted(sorted_skill, skill, side="left")
-        count = np.searchsorted(sorted_skill, skill, side="right") - first
+        held = per_skill[skill] > 0  # entries holding no near skill are dropped first
+        entry, owner, skill = entry[held], owner[held], skill[held]
+        first, count = run_start[skill], per_skill[skill]
         if not count.sum():
             return None
         pair = by_skill[np.repeat(first - (np.cumsum(count) - count), count) + np.arange(count.sum())]

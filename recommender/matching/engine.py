@@ -33,7 +33,7 @@ from ..skills.occupations import Occupation, OccupationIndex
 from ..skills.results import Role, SkillMatch
 from ..skills.roles import BlendSettings, RoleBlender
 from ..skills.statements import StatedText, stated_text
-from .candidates import CandidateStage
+from .candidates import CandidateStage, likely_focused
 from .candidates import wanted as candidates_wanted
 from .claims import check, match_types
 from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
@@ -407,6 +407,14 @@ class Recommender:
         marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
         if stage is not None:
             marked[self.coverage_.candidates(vectors.embeddings, per_skill=stage.per_skill).credential] = True
+            strong = self.coverage_.candidates(
+                vectors.embeddings, per_skill=stage.focus_read, min_similarity=stage.focus_similarity
+            )
+            focused = likely_focused(
+                strong, weights, self.profiles_.matrix.data, self.profile_totals_,
+                precision_power=settings.precision_power, depth=stage.focus_depth,
+            )  # fmt: skip
+            marked[focused] = True
             # depth counts the credentials the filters leave out (the full scan drops them after); the graph
             # searches only the allowed ones
             marked[stage.nearest(vectors.query, depth - int(n - allowed.sum()), allowed)] = True
@@ -416,7 +424,8 @@ class Recommender:
         lexical = np.zeros(n, dtype=np.float64)
         if (complete or settings.lexical_weight) and self.lexical_ is not None and vectors.text:
             lexical = self.lexical_.scores(vectors.text).astype(np.float64)
-            marked[np.argpartition(-lexical, depth - 1)[:depth]] = True
+            best = depth if stage is None else min(n, max(depth, stage.lexical_depth))
+            marked[np.argpartition(-lexical, best - 1)[:best]] = True
         credits = self.credits(vectors, within=marked & allowed if stage is not None else None)
         marked[credits.credential] = True
         coverage = coverage_by_credential(credits, weights, n)

@@ -76,7 +76,7 @@ def precision(credits: Credits, profile: sp.csr_matrix, n: int, totals: np.ndarr
     """Per credential: its profile weight on skills that credit some role skill, over its whole profile weight
     (``totals``: each credential's whole profile weight, when already summed)."""
     totals = np.asarray(profile.sum(axis=1)).ravel() if totals is None else totals
-    used = np.zeros(n, dtype=np.float64)
+    result = np.zeros(n, dtype=np.float64)
     if len(credits.credential):
         # distinct (credential, skill) in (credential, skill) order: one int64 key each (a sort of plain
         # integers, not np.unique(axis=1)'s row sort, which took 40 ms a query at 100,000 credentials)
@@ -84,13 +84,16 @@ def precision(credits: Credits, profile: sp.csr_matrix, n: int, totals: np.ndarr
         keys = np.unique(credits.credential.astype(np.int64) * width + credits.skill)
         credential, skill = np.divmod(keys, width)
         weights = np.asarray(profile[credential, skill]).ravel()
-        np.add.at(used, credential, weights)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(totals > 0, used / totals, 0.0)
+        # summed per credited credential in key order, divided only there (not over the whole catalog)
+        held, owner = np.unique(credential, return_inverse=True)
+        used = np.bincount(owner, weights=weights, minlength=len(held))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[held] = np.where(totals[held] > 0, used / totals[held], 0.0)
+    return result
 
 
-def _scaled(values: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    best = float(values[candidates].max()) if len(candidates) else 0.0
+def _scaled(values: np.ndarray) -> np.ndarray:
+    best = float(values.max()) if len(values) else 0.0
     return values / best if best > 0 else np.zeros_like(values)
 
 
@@ -108,16 +111,18 @@ def combine(
     uncovered: float,
     has_skills: bool,
 ) -> Relevance:
-    """Weigh the evidence into one score per candidate (see the module docstring)."""
-    focused = coverage * np.power(precision_, precision_power) if precision_power else coverage
-    lexical_part = _scaled(lexical, candidates)
-    score = (
-        coverage_weight * _scaled(focused, candidates)
+    """Weigh the evidence into one score per candidate (see the module docstring); computed over the candidates
+    only (at a million credentials the catalog-wide arrays cost more than the candidates' evidence)."""
+    covered = coverage[candidates]
+    focused = covered * np.power(precision_[candidates], precision_power) if precision_power else covered
+    lexical_part = _scaled(lexical[candidates])
+    part = (
+        coverage_weight * _scaled(focused)
         + lexical_weight * lexical_part
-        + dense_weight * _scaled(np.clip(dense, 0.0, None), candidates)
+        + dense_weight * _scaled(np.clip(dense[candidates], 0.0, None))
     )
     if has_skills:
-        score = np.where(coverage > 0, score, uncovered * score)
-    mask = np.zeros(len(score), dtype=bool)
-    mask[candidates] = True
-    return Relevance(np.where(mask, score, 0.0), coverage, precision_, np.where(mask, lexical_part, 0.0), dense)
+        part = np.where(covered > 0, part, uncovered * part)
+    score, lexical_scaled = np.zeros(len(coverage)), np.zeros(len(coverage))
+    score[candidates], lexical_scaled[candidates] = part, lexical_part
+    return Relevance(score, coverage, precision_, lexical_scaled, dense)

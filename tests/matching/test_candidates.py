@@ -82,8 +82,42 @@ def test_within_credits_only_the_candidates_and_each_as_the_full_scan(tiny_model
 
 
 def test_a_small_stage_still_answers(tiny_model: Recommender) -> None:
-    model = _with_stage(tiny_model, per_skill=1, dense_depth=1)
+    model = _with_stage(tiny_model, per_skill=1, dense_depth=1, lexical_depth=1, focus_read=1, focus_depth=1)
     assert model.recommend(QUERIES[0], k=2).recommendations
+
+
+def test_min_similarity_keeps_only_the_near_identical_skills(tiny_model: Recommender) -> None:
+    role = tiny_model.role_builder_.build(QUERIES[0])[1]
+    every = tiny_model.coverage_.candidates(role.embeddings)
+    assert len(every.role)
+    for floor in (0.5, 0.9, 1.0, 1.01):
+        strong = tiny_model.coverage_.candidates(role.embeddings, min_similarity=floor)
+        assert _rows(strong) == [row for row in _rows(every) if row[3] >= floor]
+    assert not len(strong.role)  # nothing is more than identical
+
+
+def test_likely_focused_weighs_coverage_by_the_share_of_the_profile() -> None:
+    from recommender.matching.claims import Pairs
+
+    # two role skills of weight 1; credential 0 holds role skill 0 exactly (weight 1.0) among 4.0 of profile;
+    # credential 1 holds role skill 0 at 0.5 (similarity 1) and role skill 1 at 0.5 (similarity 0.8), all of
+    # its 1.0; credential 2 holds role skill 1 at 1.0 (similarity 0.9) of 1.0
+    pairs = Pairs(
+        role=np.array([0, 0, 1, 1], dtype=np.int32),
+        credential=np.array([0, 1, 1, 2], dtype=np.int32),
+        skill=np.array([5, 5, 6, 7], dtype=np.int32),
+        similarity=np.array([1.0, 1.0, 0.8, 0.9], dtype=np.float32),
+        entry=np.array([0, 1, 2, 3], dtype=np.int64),
+    )
+    weights, totals = np.array([1.0, 0.5, 0.5, 1.0]), np.array([4.0, 1.0, 1.0])
+    # coverage × share: 0 → 1.0 × 0.25, 1 → (0.5 + 0.4) × 1, 2 → 0.9 × 1
+    role_weights = np.ones(2)
+    best = candidates.likely_focused(pairs, role_weights, weights, totals, precision_power=1.0, depth=1)
+    assert best.tolist() == [1]
+    two = candidates.likely_focused(pairs, role_weights, weights, totals, precision_power=1.0, depth=2)
+    assert sorted(two.tolist()) == [1, 2]
+    # without the share, credential 0's whole exact match counts as much as 1's two partial ones
+    assert candidates.likely_focused(pairs, role_weights, weights, totals, precision_power=0.0, depth=1).tolist() == [0]
 
 
 def test_index_saves_the_document_graph_and_a_loaded_index_uses_it(
