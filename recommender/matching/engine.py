@@ -422,10 +422,12 @@ class Recommender:
             near = self.document_index_.kneighbors(vectors.query[None, :], n_neighbors=depth, return_distance=False)
             marked[near[0]] = True
         lexical = np.zeros(n, dtype=np.float64)
-        if (complete or settings.lexical_weight) and self.lexical_ is not None and vectors.text:
+        lexical_wanted = (complete or settings.lexical_weight) and self.lexical_ is not None and bool(vectors.text)
+        if lexical_wanted and stage is not None:  # the TF-IDF best from the head of each term's posting list
+            marked[self.lexical_.best(vectors.text, max(depth, stage.lexical_depth), read=stage.lexical_read)] = True
+        elif lexical_wanted:
             lexical = self.lexical_.scores(vectors.text).astype(np.float64)
-            best = depth if stage is None else min(n, max(depth, stage.lexical_depth))
-            marked[np.argpartition(-lexical, best - 1)[:best]] = True
+            marked[np.argpartition(-lexical, depth - 1)[:depth]] = True
         credits = self.credits(vectors, within=marked & allowed if stage is not None else None)
         marked[credits.credential] = True
         coverage = coverage_by_credential(credits, weights, n)
@@ -433,6 +435,8 @@ class Recommender:
         if complete or settings.specificity:
             specific = coverage_by_credential(credits, weights, n, self.specificity_)
         candidates = np.flatnonzero(allowed if complete else marked & allowed)
+        if lexical_wanted and stage is not None:  # the candidates' own TF-IDF, as the full scan computes it
+            lexical[candidates] = self.lexical_.scores_of(vectors.text, candidates)
         dense = np.zeros(n, dtype=np.float64)
         dense[candidates] = self.profiles_.documents[candidates] @ vectors.query
         focus = (

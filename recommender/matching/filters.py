@@ -43,7 +43,8 @@ class CredentialFacts:
         """Whether each credential's ``column`` ("level" or "language") is one of ``wanted``: one comparison per
         distinct value, not per credential (a million credentials hold a handful of languages)."""
         distinct, codes = self._categories[column]
-        return np.isin(codes, [i for i, value in enumerate(distinct) if value in wanted])
+        kept = np.array([value in wanted for value in distinct], dtype=bool)
+        return kept[codes]  # a lookup per credential (np.isin sorted the codes: 10 ms at a million)
 
     @functools.cached_property
     def _categories(self) -> dict[str, tuple[list[str], np.ndarray]]:
