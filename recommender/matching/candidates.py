@@ -40,9 +40,6 @@ from .claims import Pairs
 CANDIDATES_ENV = "RECOMMENDER_CANDIDATES"
 DENSE_DEPTH = 500  # credentials taken from the document graph (at least k + excluded)
 LEXICAL_DEPTH = 500  # credentials taken by TF-IDF (at least k + excluded)
-# Entries read from the head of each query term's posting list (weight order) to find them: the full
-# posting lists of a query's terms are ≈ 60 ms at a million credentials.
-LEXICAL_READ = 2000
 # Holders read per vocabulary skill near a role skill, strongest first. At 100,000 credentials (100 Wuzzuf
 # postings, the full scan's top 10s found among the candidates, with the two depths above): 20 → 0.994,
 # 50 → 0.996, 200 → 0.998 (with 10 by TF-IDF instead of 500: 50 → 0.79, 200 → 0.93).
@@ -74,7 +71,6 @@ class CandidateStage:
         *,
         dense_depth: int = DENSE_DEPTH,
         lexical_depth: int = LEXICAL_DEPTH,
-        lexical_read: int = LEXICAL_READ,
         per_skill: int = PER_SKILL,
         focus_similarity: float = FOCUS_SIMILARITY,
         focus_read: int = FOCUS_READ,
@@ -83,7 +79,6 @@ class CandidateStage:
         self._graph = graph
         self.dense_depth = dense_depth
         self.lexical_depth = lexical_depth
-        self.lexical_read = lexical_read
         self.per_skill = per_skill
         self.focus_similarity = focus_similarity
         self.focus_read = focus_read

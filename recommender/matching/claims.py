@@ -107,28 +107,56 @@ def match_types(
     types[same & (types == NO_MATCH)] = SEMANTIC
     other = np.flatnonzero(~same)
     if len(other):
-        # A relation depends on the (role skill, credential skill) pair only: found once per distinct pair
-        # (a few hundred), then spread over its credentials (thousands in a large catalog).
-        base = int(pairs.skill[other].max()) + 1
-        keys = (roles[other].astype(np.int64) + 1) * base + pairs.skill[other]
-        distinct, spread = np.unique(keys, return_inverse=True)
-        cache = structure.relation_memo
-        if len(cache) > _MEMO_LIMIT:  # bounded: a long batch's memory stays flat
-            cache.clear()
-        kinds_of = np.empty(len(distinct), dtype=np.int8)
-        for i, key in enumerate(distinct.tolist()):
-            role, skill = divmod(key, base)
-            role -= 1
-            if role < 0:
-                kinds_of[i] = SEMANTIC
-                continue
-            if (role, skill) not in cache:
-                cache[(role, skill)] = relation(structure, role, skill)
-            kinds_of[i] = cache[(role, skill)]
-        kind = kinds_of[spread.ravel()]
+        kind = _relation_kinds(structure, roles[other], pairs.skill[other])
         kind[(kind == SEMANTIC) & (pairs.similarity[other] < semantic_similarity)] = NO_MATCH
         types[other] = kind
     return types
+
+
+def can_match(
+    structure: SkillStructure,
+    role_positions: np.ndarray,
+    role: np.ndarray,
+    skill: np.ndarray,
+    similarity: np.ndarray,
+    *,
+    semantic_similarity: float,
+) -> np.ndarray:
+    """Whether each (role skill, credential skill) pair can give a claim at all, whatever the entry: the
+    role skill itself always can (``match_types``: exact, alias or semantic); another skill only through the
+    structure or, where the structure does not link them, at ``semantic_similarity`` or more. The others are
+    ``NO_MATCH`` for every credential holding them, so they need not be expanded into credentials."""
+    roles = role_positions[role]
+    result = roles == skill
+    other = np.flatnonzero(~result)
+    if len(other):
+        kind = _relation_kinds(structure, roles[other], skill[other])
+        kind[(kind == SEMANTIC) & (similarity[other] < semantic_similarity)] = NO_MATCH
+        result[other] = kind != NO_MATCH
+    return result
+
+
+def _relation_kinds(structure: SkillStructure, roles: np.ndarray, skills: np.ndarray) -> np.ndarray:
+    """``relation`` of each (role skill position, credential skill) pair (``SEMANTIC`` for a role skill outside
+    the vocabulary, position -1). A relation depends on the pair only: found once per distinct pair (a few
+    hundred), then spread over its credentials (thousands in a large catalog)."""
+    base = int(skills.max()) + 1
+    keys = (roles.astype(np.int64) + 1) * base + skills
+    distinct, spread = np.unique(keys, return_inverse=True)
+    cache = structure.relation_memo
+    if len(cache) > _MEMO_LIMIT:  # bounded: a long batch's memory stays flat
+        cache.clear()
+    kinds_of = np.empty(len(distinct), dtype=np.int8)
+    for i, key in enumerate(distinct.tolist()):
+        role, skill = divmod(key, base)
+        role -= 1
+        if role < 0:
+            kinds_of[i] = SEMANTIC
+            continue
+        if (role, skill) not in cache:
+            cache[(role, skill)] = relation(structure, role, skill)
+        kinds_of[i] = cache[(role, skill)]
+    return kinds_of[spread.ravel()]
 
 
 def check(

@@ -12,6 +12,7 @@ role skills.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,12 +78,14 @@ class CoverageIndex:
         per_skill: int | None = None,
         within: np.ndarray | None = None,
         min_similarity: float | None = None,
+        matchable: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
     ) -> Pairs:
         """Every (role skill, credential, credential skill) whose skills' labels are at least
         ``skill_similarity`` alike (or ``min_similarity``, when higher), with the profile entry that holds the
         credential skill; with ``per_skill``, only the ``per_skill`` credentials holding each near skill with
         the most weight, with ``within`` (a mask over credentials) only those credentials (the candidate
-        stage, ``candidates.py``)."""
+        stage, ``candidates.py``). ``matchable(role, skill, similarity)``: which (role skill, near skill) pairs
+        to keep before they are spread over the credentials holding the skill (``claims.can_match``)."""
         if not hasattr(self, "profile_csc_"):
             raise NotFittedError("CoverageIndex is not fitted: call fit() first")
         ints = np.zeros(0, dtype=np.int32)
@@ -100,8 +103,12 @@ class CoverageIndex:
         pair_role = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         pair_skill = self.used_skills_[np.concatenate(neighbours)].astype(np.int32)
         pair_similarity = np.minimum(1.0, 1.0 - np.concatenate(distances).astype(np.float64)).astype(np.float32)
+        near = np.ones(len(pair_role), dtype=bool)
         if min_similarity is not None:
-            near = pair_similarity >= min_similarity
+            near &= pair_similarity >= min_similarity
+        if matchable is not None:
+            near &= matchable(pair_role, pair_skill, pair_similarity)
+        if not near.all():
             pair_role, pair_skill, pair_similarity = pair_role[near], pair_skill[near], pair_similarity[near]
         if within is not None:  # a few candidates of a large catalog: read their rows, not the skills' columns
             return self._pairs_of(np.flatnonzero(within), pair_role, pair_skill, pair_similarity) or empty

@@ -18,29 +18,21 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import NotFittedError
 from ..extras import import_extra
 
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default token pattern
 _TOKEN = re.compile(TOKEN_PATTERN)
-# best(): the depth × RESCORED best by partial sums are scored exactly. At 100,000 credentials (100 postings,
-# reading 2,000 per term) the stage's recall@10 against the full scan: 0.978 without, 0.994 with 10 (as with
-# every posting read).
-RESCORED = 10
 
 
 class LexicalIndex:
     """TF-IDF cosine of a query text to every fitted document."""
 
     ARRAYS = ("tfidf_idf", "tfidf_data", "tfidf_indices", "tfidf_indptr")  # saved with an index (store/index_io.py)
-    SEARCH_ARRAYS = ("tfidf_impact", "tfidf_rows_indptr", "tfidf_rows_indices", "tfidf_rows_data")
 
     def __init__(self, min_df: int = 2) -> None:
         self.min_df = min_df
-        self._impact: np.ndarray | None = None
-        self._rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def fit(self, documents: Sequence[str]) -> LexicalIndex:
         """Weigh every term of every document (a term in fewer than ``min_df`` documents is dropped; with
@@ -56,7 +48,6 @@ class LexicalIndex:
         self.vocabulary_ = {str(term): int(column) for term, column in vectorizer.vocabulary_.items()}
         self.idf_ = np.asarray(vectorizer.idf_, dtype=np.float32)
         self.n_documents_ = len(documents)
-        self._impact, self._rows = None, None
         if matrix is None:
             self.data_, self.indices_ = np.zeros(0, np.float32), np.zeros(0, np.int32)
             self.indptr_ = np.zeros(1, np.int64)
@@ -85,89 +76,6 @@ class LexicalIndex:
             start, end = self.indptr_[term], self.indptr_[term + 1]
             result[self.indices_[start:end]] += weight * self.data_[start:end]
         return result
-
-    # ------------------------------------------------ large catalogs' candidate stage (candidates.py)
-    def best(self, text: str, depth: int, *, read: int) -> np.ndarray:
-        """About the ``depth`` documents with the highest cosine to ``text``, from the first ``read`` entries of
-        each query term's posting list in weight order (impact order: a document's weight for a term, the
-        query's weight being the same for all). Cost grows with ``read`` × the query's terms, not the catalog."""
-        weights = self.query_weights(text)
-        if not weights or depth <= 0:
-            return np.zeros(0, dtype=np.int64)
-        impact = self.impact_
-        documents, values = [], []
-        for term, weight in weights.items():
-            start = int(self.indptr_[term])
-            entries = impact[start : min(int(self.indptr_[term + 1]), start + read)]
-            documents.append(self.indices_[entries])
-            values.append(weight * self.data_[entries])
-        found, owner = np.unique(np.concatenate(documents), return_inverse=True)
-        partial = np.bincount(owner, weights=np.concatenate(values), minlength=len(found))
-        shortlist = depth * RESCORED
-        if shortlist < len(found):
-            found = found[np.argpartition(-partial, shortlist - 1)[:shortlist]]
-        if depth >= len(found):
-            return found.astype(np.int64)
-        exact = self.scores_of(text, found)  # a document strong in many terms but first in none sums low above
-        return found[np.argpartition(-exact, depth - 1)[:depth]].astype(np.int64)
-
-    def scores_of(self, text: str, documents: np.ndarray) -> np.ndarray:
-        """``scores(text)[documents]`` from the documents' own rows: the same float32 sums in the same term
-        order (so the same values to the bit), at a cost that grows with the documents, not the catalog."""
-        result = np.zeros(len(documents), dtype=np.float32)
-        weights = self.query_weights(text)
-        if not weights or not len(documents):
-            return result
-        indptr, indices, data = self.rows_
-        terms = np.fromiter(weights, dtype=np.int64, count=len(weights))
-        term_rank = np.full(len(self.idf_), -1, dtype=np.int64)
-        term_rank[terms] = np.arange(len(terms))
-        starts = indptr[documents]
-        lengths = indptr[documents + 1] - starts
-        entry = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        slot = np.repeat(np.arange(len(documents)), lengths)
-        rank = term_rank[indices[entry]]
-        kept = np.flatnonzero(rank >= 0)
-        order = kept[np.argsort(rank[kept], kind="stable")]
-        entry, slot, rank = entry[order], slot[order], rank[order]
-        bounds = np.searchsorted(rank, np.arange(len(terms) + 1))
-        for position, weight in enumerate(weights.values()):  # term by term, as scores() adds them
-            start, end = bounds[position], bounds[position + 1]
-            if start < end:
-                result[slot[start:end]] += weight * data[entry[start:end]]
-        return result
-
-    @property
-    def impact_(self) -> np.ndarray:
-        """Each term's posting list in weight order: a permutation of the entries, column by column."""
-        if self._impact is None:
-            columns = np.repeat(np.arange(len(self.indptr_) - 1), np.diff(self.indptr_))
-            order = np.lexsort((-self.data_, columns))
-            self._impact = order.astype(np.int32 if len(order) < 2**31 else np.int64)
-        return self._impact
-
-    @property
-    def rows_(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The weights by document (CSR: indptr, term indices, weights)."""
-        if self._rows is None:
-            matrix = sp.csc_matrix(
-                (self.data_, self.indices_, self.indptr_), shape=(self.n_documents_, len(self.indptr_) - 1)
-            ).tocsr()
-            matrix.sort_indices()
-            self._rows = (np.asarray(matrix.indptr, dtype=np.int64), matrix.indices, matrix.data)
-        return self._rows
-
-    def search_arrays(self) -> dict[str, np.ndarray]:
-        """The impact order and the rows, saved with a large catalog's index (computed here if not read)."""
-        indptr, indices, data = self.rows_
-        return {"tfidf_impact": self.impact_, "tfidf_rows_indptr": indptr, "tfidf_rows_indices": indices,
-                "tfidf_rows_data": data}  # fmt: skip
-
-    def attach_search(self, arrays: Mapping[str, np.ndarray]) -> LexicalIndex:
-        """Use saved ``search_arrays`` instead of computing them."""
-        self._impact = arrays["tfidf_impact"]
-        self._rows = (arrays["tfidf_rows_indptr"], arrays["tfidf_rows_indices"], arrays["tfidf_rows_data"])
-        return self
 
     # ---------------------------------------------------------------- persistence (store/index_io.py)
     def arrays(self) -> dict[str, np.ndarray]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from ..skills.roles import BlendSettings, RoleBlender
 from ..skills.statements import StatedText, stated_text
 from .candidates import CandidateStage, likely_focused
 from .candidates import wanted as candidates_wanted
-from .claims import check, match_types
+from .claims import can_match, check, match_types
 from .coverage import CoverageIndex, Credits, best_credits, coverage_by_credential, rank_order
 from .documents import LexicalIndex
 from .explain import profile_entries, recommendation, required_skills
@@ -406,10 +406,13 @@ class Recommender:
         weights = ranking_weights(vectors.skills, settings.transversal_weight)
         marked = np.zeros(n, dtype=bool)  # a mask, not np.unique: O(n) and no sort of every credited pair
         if stage is not None:
-            marked[self.coverage_.candidates(vectors.embeddings, per_skill=stage.per_skill).credential] = True
+            matchable = self._matchable(self._role_positions(vectors))
+            held = self.coverage_.candidates(vectors.embeddings, per_skill=stage.per_skill, matchable=matchable)
+            marked[held.credential] = True
             strong = self.coverage_.candidates(
-                vectors.embeddings, per_skill=stage.focus_read, min_similarity=stage.focus_similarity
-            )
+                vectors.embeddings, per_skill=stage.focus_read, min_similarity=stage.focus_similarity,
+                matchable=matchable,
+            )  # fmt: skip
             focused = likely_focused(
                 strong, weights, self.profiles_.matrix.data, self.profile_totals_,
                 precision_power=settings.precision_power, depth=stage.focus_depth,
@@ -422,12 +425,10 @@ class Recommender:
             near = self.document_index_.kneighbors(vectors.query[None, :], n_neighbors=depth, return_distance=False)
             marked[near[0]] = True
         lexical = np.zeros(n, dtype=np.float64)
-        lexical_wanted = (complete or settings.lexical_weight) and self.lexical_ is not None and bool(vectors.text)
-        if lexical_wanted and stage is not None:  # the TF-IDF best from the head of each term's posting list
-            marked[self.lexical_.best(vectors.text, max(depth, stage.lexical_depth), read=stage.lexical_read)] = True
-        elif lexical_wanted:
+        if (complete or settings.lexical_weight) and self.lexical_ is not None and vectors.text:
             lexical = self.lexical_.scores(vectors.text).astype(np.float64)
-            marked[np.argpartition(-lexical, depth - 1)[:depth]] = True
+            best = depth if stage is None else min(n, max(depth, stage.lexical_depth))
+            marked[np.argpartition(-lexical, best - 1)[:best]] = True
         credits = self.credits(vectors, within=marked & allowed if stage is not None else None)
         marked[credits.credential] = True
         coverage = coverage_by_credential(credits, weights, n)
@@ -435,8 +436,6 @@ class Recommender:
         if complete or settings.specificity:
             specific = coverage_by_credential(credits, weights, n, self.specificity_)
         candidates = np.flatnonzero(allowed if complete else marked & allowed)
-        if lexical_wanted and stage is not None:  # the candidates' own TF-IDF, as the full scan computes it
-            lexical[candidates] = self.lexical_.scores_of(vectors.text, candidates)
         dense = np.zeros(n, dtype=np.float64)
         dense[candidates] = self.profiles_.documents[candidates] @ vectors.query
         focus = (
@@ -455,11 +454,10 @@ class Recommender:
     def credits(self, vectors: RoleVectors, within: np.ndarray | None = None) -> Credits:
         """The best claimed match of each (role skill, credential): typed, sense-checked, weighed (claims.py);
         ``within``: a mask of the credentials to credit (the candidate stage's), else every credential."""
-        pairs = self.coverage_.candidates(vectors.embeddings, within=within)
+        role_positions = self._role_positions(vectors)
+        pairs = self.coverage_.candidates(vectors.embeddings, within=within, matchable=self._matchable(role_positions))
         if not len(pairs.role):
             return Credits.empty()
-        positions = self.vocabulary_.index_of()
-        role_positions = np.array([positions.get(s.id, -1) for s in vectors.skills], dtype=np.int64)
         inside = role_positions >= 0
         descriptions = np.where(
             inside[:, None],
@@ -475,6 +473,23 @@ class Recommender:
             profiles.matrix.data, threshold=settings.claim_threshold,
         )  # fmt: skip
         return best_credits(claims)
+
+    def _role_positions(self, vectors: RoleVectors) -> np.ndarray:
+        """Each role skill's vocabulary position (-1 for a skill outside the vocabulary)."""
+        positions = self.vocabulary_.index_of()
+        return np.array([positions.get(s.id, -1) for s in vectors.skills], dtype=np.int64)
+
+    def _matchable(self, role_positions: np.ndarray) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+        """Which (role skill, near skill) pairs can give a claim (``claims.can_match``): the others give none
+        to any credential, so neither the full scan nor the candidate stage spreads them over credentials."""
+
+        def matchable(role: np.ndarray, skill: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+            return can_match(
+                self.structure_, role_positions, role, skill, similarity,
+                semantic_similarity=self.settings.semantic_similarity,
+            )  # fmt: skip
+
+        return matchable
 
     def evidence(
         self, text: str | None = None, *, title: str | None = None, filters: Filters | None = None

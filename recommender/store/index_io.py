@@ -11,9 +11,7 @@ Query-time tables that would otherwise be rebuilt at every load are saved too (l
 the exact-form matcher's lookup tables (``form_matcher``) and the vocabulary's normalised-name
 lookup (``form_names``). An index without them still loads, rebuilding them as before. A catalog of
 ``ann.MIN_ROWS`` credentials or more also gets the candidate stage's HNSW graph over its document vectors
-(``document_graph``, when faiss is installed; ``matching/candidates.py``), read on first use, and its TF-IDF
-posting lists in weight order and weights by credential (``tfidf_search``: the stage's TF-IDF best and the
-candidates' own TF-IDF without reading every posting list of a query's terms).
+(``document_graph``, when faiss is installed; ``matching/candidates.py``), read on first use.
 """
 
 from __future__ import annotations
@@ -147,9 +145,6 @@ def _query_tables(model: Recommender, arrays: dict[str, Any], documents: dict[st
     if stage is not None:
         arrays["document_graph"] = stage.graph.to_array()
         tables["document_graph"] = "document_graph"
-        if model.lexical_ is not None:  # the stage's TF-IDF: posting lists in weight order, weights by document
-            arrays.update(model.lexical_.search_arrays())
-            tables["tfidf_search"] = "tfidf_impact"
     return tables
 
 
@@ -271,8 +266,6 @@ def load_index(model_dir: str | Path, *, encoder: Encoder | None = None) -> Reco
     tables = manifest.get("query_tables") or {}
     if "document_graph" in tables and ann.available():  # a large catalog's candidate stage (read on first use)
         stage = CandidateStage(lambda: ann.HnswNeighbors.from_array(load_array(version, tables["document_graph"])))
-    if "tfidf_search" in tables and lexical is not None:  # (an index saved without them computes them on use)
-        lexical.attach_search({name: load_array(version, name, mmap=True) for name in LexicalIndex.SEARCH_ARRAYS})
     model = Recommender(encoder, settings)
     model.set_state(
         encoder, extractor, credentials, profiles, blender=blender, lexical=lexical, reference=False, path=version,

@@ -126,10 +126,8 @@ def test_index_saves_the_document_graph_and_a_loaded_index_uses_it(
     monkeypatch.setattr(ann, "MIN_ROWS", 0)
     version = save_index(tiny_model, tmp_path / "index")
     assert (version / "document_graph.npy").exists()
-    assert all((version / f"{name}.npy").exists() for name in ("tfidf_impact", "tfidf_rows_indptr"))
     loaded = load_index(tmp_path / "index")
     assert isinstance(loaded.candidate_stage_, candidates.CandidateStage)
-    assert loaded.lexical_ is not None and isinstance(loaded.lexical_.impact_, np.memmap)  # read, not computed
     assert answers(loaded) == answers(tiny_model)
     monkeypatch.setenv(candidates.CANDIDATES_ENV, "exact")
     assert answers(loaded) == answers(tiny_model)
@@ -138,5 +136,4 @@ def test_index_saves_the_document_graph_and_a_loaded_index_uses_it(
 def test_small_catalogs_get_no_graph(tiny_model: Recommender, tmp_path: Path) -> None:
     version = save_index(tiny_model, tmp_path / "index")
     assert not (version / "document_graph.npy").exists()
-    assert not (version / "tfidf_impact.npy").exists()
     assert load_index(tmp_path / "index").candidate_stage_ is None

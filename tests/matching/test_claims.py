@@ -16,6 +16,7 @@ from recommender.matching.claims import (
     TYPE_WEIGHTS,
     WEAK_MARGIN,
     Pairs,
+    can_match,
     check,
     match_types,
     relation,
@@ -60,6 +61,28 @@ def test_a_skill_outside_the_vocabulary_matches_by_meaning_only() -> None:
     pairs = _pairs([0], [3], [0.9])
     mention = np.full(1, MENTION["label"], np.int8)
     assert match_types(STRUCTURE, np.array([-1]), pairs, mention, semantic_similarity=0.8).tolist() == [SEMANTIC]
+
+
+def test_can_match_is_whether_some_mention_gives_a_type() -> None:
+    # every role skill (vocabulary positions 0..5, and one outside) against every skill, near and far
+    role_positions = np.array([0, 1, 2, 3, 4, 5, -1])
+    role, skill = (grid.ravel() for grid in np.meshgrid(np.arange(7), np.arange(6), indexing="ij"))
+    for similarity in (0.5, 0.79, 0.8, 0.95):
+        pairs = _pairs(role.tolist(), skill.tolist(), [similarity] * len(role))
+        typed = np.zeros(len(role), dtype=bool)
+        for mention in MENTION.values():
+            kinds = np.full(len(role), mention, np.int8)
+            typed |= match_types(STRUCTURE, role_positions, pairs, kinds, semantic_similarity=0.8) != NO_MATCH
+        found = can_match(
+            STRUCTURE, role_positions, pairs.role, pairs.skill, pairs.similarity, semantic_similarity=0.8
+        )
+        assert found.tolist() == typed.tolist()
+    # by hand: Python for programming always (narrower), Java for Python never (siblings), warehouses for
+    # communication only from 0.8
+    low = _pairs([0, 1, 5], [1, 2, 3], [0.5, 0.95, 0.79])
+    assert can_match(STRUCTURE, role_positions, low.role, low.skill, low.similarity, semantic_similarity=0.8).tolist() == [
+        True, False, False,
+    ]  # fmt: skip
 
 
 def test_check_keeps_claims_whose_sense_and_focus_reach_the_threshold_plus_the_margin() -> None:
